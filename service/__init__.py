@@ -1,0 +1,30 @@
+"""Approval service for shantytown-renovation and expropriation-resettlement projects."""
+from flask import Flask
+
+from .config import Config
+
+
+def create_app(config=Config, clock=None):
+    """Application factory: bind extensions, register blueprints, errors and commands."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config)
+
+    from .extensions import api, db, login_manager, migrate
+    db.init_app(app)
+    from .migrations_support import MIGRATIONS_DIR
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
+    login_manager.init_app(app)
+    api.init_app(app)
+
+    from . import database
+    database.configure(app)
+
+    from .services.runtime import Runtime
+    from .services.calendar import load_overrides
+    app.extensions["approval"] = Runtime(clock=clock, calendar_loader=load_overrides)
+
+    from . import api as api_package, errors, cli
+    api_package.register(api)
+    errors.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,11 @@
+"""The JSON API under /api/v1, documented by OpenAPI at /api/v1/openapi.json."""
+
+
+def register(api):
+    """Register the API blueprints and the bearer security scheme."""
+    from . import auth, projects, tasks
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer",
+                       "description": "token from POST /api/v1/auth/token"})
+    for module in (auth, projects, tasks):
+        api.register_blueprint(module.blp)

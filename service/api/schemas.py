@@ -1,0 +1,122 @@
+"""Request and response schemas of the JSON API (the OpenAPI document is generated from them)."""
+import datetime as dt
+
+from marshmallow import Schema, fields, validate
+
+from ..clock import SHANGHAI
+
+
+class LocalDateTime(fields.DateTime):
+    """A stored naive-UTC timestamp shown in Asia/Shanghai time with its offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(SHANGHAI).isoformat()
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                             load_only=True)
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+
+
+class ProjectCreateSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    process = fields.String(load_default="statutory_approval",
+                            validate=validate.Length(min=1, max=100),
+                            metadata={"description": "process key to start (default the "
+                                      "statutory approval)"})
+
+
+class ProjectQuerySchema(Schema):
+    district = fields.String()
+    status = fields.String(validate=validate.OneOf(["in_progress", "completed", "rejected"]))
+    year = fields.Integer()
+
+
+class TaskQuerySchema(Schema):
+    scope = fields.String(load_default="queue", validate=validate.OneOf(["queue", "mine", "done"]))
+    project_id = fields.Integer()
+    step = fields.String()
+
+
+class TaskSchema(Schema):
+    id = fields.Integer()
+    project_id = fields.Integer()
+    project_name = fields.Function(lambda t: t.project.name)
+    step = fields.String()
+    name = fields.String()
+    form = fields.String(allow_none=True)
+    role = fields.String()
+    district = fields.String()
+    department = fields.String(allow_none=True)
+    status = fields.String(metadata={"description": "open, completed or cancelled"})
+    claimed_by = fields.Function(lambda t: t.claimed_by.username if t.claimed_by else None)
+    created_at = LocalDateTime()
+    time_limit_days = fields.Integer(allow_none=True)
+    due_date = fields.Date(allow_none=True)
+    due_at = LocalDateTime(allow_none=True)
+    completed_by = fields.Function(
+        lambda t: t.completed_by.username if t.completed_by else None)
+    completed_at = LocalDateTime(allow_none=True)
+    outcome = fields.String(allow_none=True)
+    facts = fields.Dict(allow_none=True)
+
+
+class AuditEventSchema(Schema):
+    id = fields.Integer()
+    at = LocalDateTime()
+    action = fields.String()
+    actor = fields.Function(lambda e: e.actor.username if e.actor else None)
+    task_id = fields.Integer(allow_none=True)
+    detail = fields.Dict()
+
+
+class ProcessRefSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    version = fields.Integer()
+
+
+class ProjectSummarySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    district = fields.String()
+    status = fields.String(metadata={"description": "in_progress, completed or rejected"})
+    plan_year = fields.Integer(allow_none=True)
+    process = fields.Nested(ProcessRefSchema, attribute="definition")
+    created_at = LocalDateTime()
+    updated_at = LocalDateTime()
+    completed_at = LocalDateTime(allow_none=True)
+
+
+class ProjectSchema(ProjectSummarySchema):
+    data = fields.Dict()
+    current_steps = fields.List(fields.Nested(TaskSchema))
+    history = fields.List(fields.Nested(AuditEventSchema))
+
+
+class TaskDetailSchema(TaskSchema):
+    project = fields.Nested(ProjectSummarySchema)
+    form_definition = fields.Dict()
+    shown = fields.Dict(metadata={"description": "project data the form shows"})
+    values = fields.Dict(metadata={"description": "initial values: draft, then prefill"})
+    data = fields.Dict(allow_none=True, metadata={"description": "submitted values"})
+    previous = fields.Dict(allow_none=True,
+                           metadata={"description": "the step completed before this one"})
+
+
+class CompleteSchema(Schema):
+    data = fields.Dict(required=True, metadata={"description": "form values by field name"})
+
+
+class CompleteResultSchema(Schema):
+    project = fields.Nested(ProjectSummarySchema)
+    next_steps = fields.List(fields.Nested(TaskSchema))

@@ -1,0 +1,36 @@
+"""The one clock every part of the service reads; tests move a FrozenClock instead of sleeping."""
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Clock:
+    """Wall-clock time in UTC."""
+
+    def now(self):
+        return dt.datetime.now(dt.timezone.utc)
+
+    def now_naive(self):
+        """Naive UTC, the form timestamps are stored in."""
+        return self.now().replace(tzinfo=None)
+
+    def today(self):
+        """Today's date in Asia/Shanghai."""
+        return self.now().astimezone(SHANGHAI).date()
+
+
+class FrozenClock(Clock):
+    """A clock that only moves when told to."""
+
+    def __init__(self, moment):
+        self.moment = moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone.utc)
+
+    def now(self):
+        return self.moment
+
+    def set(self, moment):
+        self.moment = moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+
+    def advance(self, **delta):
+        self.moment = self.moment + dt.timedelta(**delta)

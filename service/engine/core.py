@@ -1,0 +1,234 @@
+"""The workflow engine: parses and caches specs, starts, runs and (de)serialises instances.
+
+It wraps SpiffWorkflow and knows nothing of Flask or the database; the service layer passes in
+definitions and state strings and stores what it gets back.
+"""
+import json
+from collections import OrderedDict
+from dataclasses import dataclass
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser import BpmnParser
+from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter, WorkflowConverter)
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import metadata
+from .expressions import Evaluator, ExpressionError, parse_expression
+from .xmlsafe import parse_xml
+
+
+class EngineError(Exception):
+    """A definition that cannot be parsed or a step that cannot run."""
+
+
+class TaskNotReady(EngineError):
+    """The task exists but is not a READY manual task."""
+
+
+class SafeEnvironment:
+    """Script environment for SpiffWorkflow that uses the safe evaluator, never eval/exec."""
+
+    def __init__(self, evaluator):
+        self.evaluator = evaluator
+
+    def evaluate(self, expression, context, external_context=None):
+        return self.evaluator.evaluate(expression, {**(external_context or {}), **context})
+
+    def execute(self, script, context, external_context=None):
+        self.evaluator.execute(script, context)
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise ExpressionError("service tasks are not supported")
+
+
+class SafeScriptEngine(PythonScriptEngine):
+    """PythonScriptEngine whose validation and evaluation go through the safe evaluator."""
+
+    def validate(self, expression):
+        parse_expression(expression)
+
+
+class _SpecFreeConverter(BpmnWorkflowConverter):
+    # The spec (~10 KB) is stored once per definition version, not in every instance.
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct):
+        workflow = self.target_class(dct.pop("spec"), dct.pop("subprocess_specs"),
+                                     deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    """A READY user task as the service sees it."""
+    id: str
+    step: str
+    data: dict
+
+
+@dataclass
+class ParsedDefinition:
+    """A parsed process: the SpiffWorkflow spec plus our metadata."""
+    process_id: str
+    spec: object
+    subprocess_specs: dict
+    meta: dict
+
+
+class Instance:
+    """One running workflow with the named operations the service needs."""
+
+    def __init__(self, workflow, definition):
+        self.workflow = workflow
+        self.definition = definition
+
+    @property
+    def data(self):
+        """The process data as it stands after the last step."""
+        if self.workflow.is_completed():
+            return self.workflow.data
+        last = self.workflow.last_task
+        return last.data if last is not None else self.workflow.data
+
+    def ready_user_tasks(self):
+        """READY manual tasks, in tree order."""
+        return [ReadyTask(str(t.id), t.task_spec.bpmn_id, t.data)
+                for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+    def task_data(self, task_id):
+        """Data of one task (as the form will see it)."""
+        return self._task(task_id).data
+
+    def complete(self, task_id, values):
+        """Run a READY manual task with the given form values, then advance the engine."""
+        task = self._task(task_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(f"task {task_id} is not ready")
+        task.data.update(values)
+        try:
+            task.run()
+            self.workflow.do_engine_steps()
+        except (SpiffWorkflowException, ExpressionError) as exc:
+            raise EngineError(str(exc)) from exc
+
+    def advance(self):
+        """Fire due timers and run automatic steps."""
+        try:
+            self.workflow.refresh_waiting_tasks()
+            self.workflow.do_engine_steps()
+        except (SpiffWorkflowException, ExpressionError) as exc:
+            raise EngineError(str(exc)) from exc
+
+    @property
+    def completed(self):
+        return self.workflow.is_completed()
+
+    def end_status(self):
+        """`completed`, `rejected` or another status named by the end event reached."""
+        ends = self.definition.meta["end_events"]
+        for task in self.workflow.get_tasks(state=TaskState.COMPLETED):
+            if task.task_spec.bpmn_id in ends:
+                return ends[task.task_spec.bpmn_id]
+        return "completed"
+
+    def _task(self, task_id):
+        try:
+            task = self.workflow.get_task_from_id(UUID(str(task_id)))
+        except Exception:
+            task = None
+        if task is None:
+            raise TaskNotReady(f"task {task_id} does not exist in this workflow")
+        return task
+
+
+class Engine:
+    """Parses definitions (cached per version), starts, loads and dumps instances."""
+
+    def __init__(self, functions=None, cache_size=64):
+        self.evaluator = Evaluator(functions)
+        self.script_engine = SafeScriptEngine(environment=SafeEnvironment(self.evaluator))
+        registry = BpmnWorkflowSerializer.configure(
+            {**DEFAULT_CONFIG, BpmnWorkflow: _SpecFreeConverter})
+        self.serializer = BpmnWorkflowSerializer(registry)
+        self._specs = OrderedDict()
+        self._cache_size = cache_size
+
+    def parse(self, xml, process_id=None, validate=True):
+        """Parse BPMN text into a ParsedDefinition (safe XML, XSD-validated)."""
+        tree = parse_xml(xml)
+        meta = metadata.extract(tree)
+        executable = [p for p, m in meta.items() if m["executable"]]
+        process_id = process_id or (executable or list(meta) or [None])[0]
+        if process_id not in meta:
+            raise EngineError("the file contains no executable BPMN process")
+        parser = BpmnParser(validator=BpmnValidator() if validate else None)
+        try:
+            parser.add_bpmn_xml(tree, filename=f"{process_id}.bpmn")
+            spec = parser.get_spec(process_id)
+            subprocess_specs = parser.get_subprocess_specs(process_id)
+        except ValidationException as exc:
+            raise EngineError(str(exc)) from exc
+        return ParsedDefinition(process_id, spec, subprocess_specs, meta[process_id])
+
+    def definition(self, version_id, xml, process_id=None):
+        """The parsed definition for a stored version, from the cache when possible."""
+        parsed = self._specs.get(version_id)
+        if parsed is None:
+            parsed = self.parse(xml, process_id, validate=False)
+            self._specs[version_id] = parsed
+            if len(self._specs) > self._cache_size:
+                self._specs.popitem(last=False)
+        else:
+            self._specs.move_to_end(version_id)
+        return parsed
+
+    def start(self, definition, data=None):
+        """A new instance with initial data, advanced to its first wait state."""
+        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs,
+                                script_engine=self.script_engine)
+        if data:
+            workflow.task_tree.data.update(data)
+            for task in workflow.get_tasks(state=TaskState.READY):
+                task.data.update(data)
+        instance = Instance(workflow, definition)
+        instance.advance()
+        return instance
+
+    def dump(self, instance):
+        """Serialise an instance's state (without its spec) to JSON text."""
+        registry = self.serializer.registry
+        registry._encoder_mode = True
+        try:
+            dct = self.serializer.to_dict(instance.workflow)
+        finally:
+            registry._encoder_mode = False
+        dct[self.serializer.VERSION_KEY] = self.serializer.VERSION
+        return json.dumps(dct, separators=(",", ":"))
+
+    def load(self, definition, state):
+        """Restore an instance from JSON text written by `dump`."""
+        dct = json.loads(state)
+        self.serializer.migrate(dct)
+        dct["spec"] = definition.spec
+        dct["subprocess_specs"] = definition.subprocess_specs
+        workflow = self.serializer.from_dict(dct)
+        workflow.script_engine = self.script_engine
+        return Instance(workflow, definition)

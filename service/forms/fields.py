@@ -1,0 +1,106 @@
+"""Form field types: each type key maps to a builder of a marshmallow field (a registry)."""
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import ValidationError, fields, validate
+
+from .messages import message
+
+_YUAN = re.compile(r"^-?\d{1,13}(\.\d{1,2})?$")
+
+
+class Money(fields.Field):
+    """Money as integer fen: an integer is fen, a decimal string is yuan ("1234.56")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool):
+            raise self.make_error("invalid")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str):
+            text = value.strip().replace(",", "").replace("，", "")
+            if _YUAN.match(text):
+                try:
+                    return int((Decimal(text) * 100).to_integral_value())
+                except InvalidOperation:
+                    pass
+        raise self.make_error("invalid")
+
+
+class IsoDate(fields.Date):
+    """A date given as ISO text, kept as ISO text (dates are not JSON)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return super()._deserialize(value, attr, data, **kwargs).isoformat()
+
+
+class AttachmentRefs(fields.Field):
+    """One attachment id or a list of them, kept as a list of integers."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = value if isinstance(value, list) else [value]
+        try:
+            ids = [int(i) for i in items if i not in (None, "")]
+        except (TypeError, ValueError):
+            raise self.make_error("invalid") from None
+        if any(isinstance(i, bool) for i in items) or len(ids) > 50:
+            raise self.make_error("invalid")
+        return ids
+
+
+def _bounds(spec, locale):
+    low, high = spec.get("min"), spec.get("max")
+    if low is None and high is None:
+        return []
+    key = "range" if low is not None and high is not None else ("at_least" if high is None else "at_most")
+    return [validate.Range(min=low, max=high, error=message(key, locale, min=low, max=high))]
+
+
+def _text(spec, locale, default_max, **common):
+    limit = spec.get("max_length", default_max)
+    return fields.String(validate=validate.Length(
+        max=limit, error=message("too_long", locale, max=limit)), **common)
+
+
+def _choice_validator(spec, locale):
+    values = [o["value"] for o in spec.get("options", [])]
+    return validate.OneOf(values, error=message("choice", locale))
+
+
+def _multichoice(spec, locale, **common):
+    def unique(items):
+        if len(set(items)) != len(items):
+            raise ValidationError(message("duplicate", locale))
+    return fields.List(fields.String(validate=_choice_validator(spec, locale)), validate=unique, **common)
+
+
+FIELD_TYPES = {
+    "text": lambda spec, locale, **kw: _text(spec, locale, 200, **kw),
+    "textarea": lambda spec, locale, **kw: _text(spec, locale, 5000, **kw),
+    "integer": lambda spec, locale, **kw: fields.Integer(
+        strict=False, validate=_bounds(spec, locale), **kw),
+    "number": lambda spec, locale, **kw: fields.Float(
+        allow_nan=False, validate=_bounds(spec, locale), **kw),
+    "money": lambda spec, locale, **kw: Money(validate=_bounds(spec, locale), **kw),
+    "date": lambda spec, locale, **kw: IsoDate(**kw),
+    "choice": lambda spec, locale, **kw: fields.String(
+        validate=_choice_validator(spec, locale), **kw),
+    "multichoice": _multichoice,
+    "boolean": lambda spec, locale, **kw: fields.Boolean(**kw),
+    "attachment": lambda spec, locale, **kw: AttachmentRefs(**kw),
+}
+
+
+def build_field(spec, locale):
+    """A marshmallow field for one field definition, with messages in `locale`."""
+    required = bool(spec.get("required"))
+    errors = {"required": message("required", locale), "null": message("required", locale),
+              "invalid": message(f"invalid_{spec['type']}", locale),
+              "too_large": message("invalid_integer", locale)}
+    common = {"required": required, "allow_none": not required, "error_messages": errors}
+    if not required:
+        common["load_default"] = None
+    return FIELD_TYPES[spec["type"]](spec, locale, **common)

@@ -1,0 +1,37 @@
+"""Validation messages in Chinese and English."""
+MESSAGES = {
+    "required": {"zh": "此项为必填项。", "en": "This field is required."},
+    "unknown": {"zh": "未知字段。", "en": "Unknown field."},
+    "range": {"zh": "取值应在 {min} 至 {max} 之间。", "en": "Must be between {min} and {max}."},
+    "at_least": {"zh": "不能小于 {min}。", "en": "Must be at least {min}."},
+    "at_most": {"zh": "不能大于 {max}。", "en": "Must be at most {max}."},
+    "too_long": {"zh": "不能超过 {max} 个字符。", "en": "At most {max} characters."},
+    "choice": {"zh": "不是有效的选项。", "en": "Not a valid choice."},
+    "duplicate": {"zh": "选项重复。", "en": "Options must not repeat."},
+    "invalid_text": {"zh": "应为文本。", "en": "Must be text."},
+    "invalid_textarea": {"zh": "应为文本。", "en": "Must be text."},
+    "invalid_integer": {"zh": "应为整数。", "en": "Must be a whole number."},
+    "invalid_number": {"zh": "应为数字。", "en": "Must be a number."},
+    "invalid_money": {"zh": "金额格式不正确（整数分，或以元为单位、最多两位小数）。",
+                      "en": "Not a valid amount (integer fen, or yuan with at most two decimals)."},
+    "invalid_date": {"zh": "日期格式应为 YYYY-MM-DD。", "en": "Must be a date (YYYY-MM-DD)."},
+    "invalid_choice": {"zh": "不是有效的选项。", "en": "Not a valid choice."},
+    "invalid_multichoice": {"zh": "应为选项列表。", "en": "Must be a list of choices."},
+    "invalid_boolean": {"zh": "应为是或否。", "en": "Must be yes or no."},
+    "invalid_attachment": {"zh": "附件编号不正确。", "en": "Not a valid attachment reference."},
+    "not_object": {"zh": "表单数据应为对象。", "en": "Form data must be an object."},
+    "rule_failed": {"zh": "校验未通过。", "en": "This check failed."},
+}
+
+
+def message(key, locale, **values):
+    """The message `key` in `locale` (zh or en), formatted with `values`."""
+    text = MESSAGES[key]
+    return text.get(locale, text["zh"]).format(**values)
+
+
+def pick(label, locale):
+    """The `locale` text of a {"zh": …, "en": …} label (or the label itself if plain)."""
+    if isinstance(label, dict):
+        return label.get(locale) or label.get("zh") or label.get("en") or ""
+    return label or ""

@@ -1,0 +1,12 @@
+"""Which language to answer in: the user's choice, else the browser's, else Chinese."""
+from flask import request, session
+
+LANGUAGES = ("zh", "en")
+
+
+def select_locale(user=None):
+    """zh or en for the current request."""
+    chosen = request.args.get("lang") or session.get("lang") or getattr(user, "locale", None)
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "zh"

@@ -1,0 +1,34 @@
+"""Projects (one statutory approval each) and their serialised workflow state."""
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
+
+from ..extensions import db
+
+
+class Project(db.Model):
+    __tablename__ = "projects"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    district: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="in_progress", index=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    plan_year: Mapped[int | None] = mapped_column(index=True)
+    revision: Mapped[int] = mapped_column(default=0)
+    # Earliest BPMN timer of the instance, so timer refreshes load only instances that are due.
+    next_timer_at: Mapped[dt.datetime | None] = mapped_column(index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+    completed_at: Mapped[dt.datetime | None]
+    definition = relationship("ProcessDefinition", lazy="joined")
+    created_by = relationship("User")
+
+
+class ProjectState(db.Model):
+    """Kept apart from Project so that lists and queues never read the serialised workflow."""
+    __tablename__ = "project_states"
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
+    state: Mapped[str] = deferred(mapped_column(Text))

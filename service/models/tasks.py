@@ -1,0 +1,44 @@
+"""One row per user task: what work queues, lists and the deadline sweep read."""
+import datetime as dt
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        Index("ix_tasks_queue", "status", "role", "district", "department"),
+        Index("ix_tasks_claimed", "claimed_by_id", "status"),
+        Index("ix_tasks_due", "status", "due_at"),
+        Index("ix_tasks_project", "project_id", "status"),
+        Index("ix_tasks_completed_by", "completed_by_id", "completed_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    spiff_id: Mapped[str] = mapped_column(String(36), unique=True)
+    step: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(200))
+    form: Mapped[str | None] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(40))
+    district: Mapped[str] = mapped_column(String(40))
+    department: Mapped[str | None] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime]
+    time_limit_days: Mapped[int | None]
+    yellow_days: Mapped[int | None]
+    due_date: Mapped[dt.date | None]
+    due_at: Mapped[dt.datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_at: Mapped[dt.datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict | None] = mapped_column(JSON)
+    draft: Mapped[dict | None] = mapped_column(JSON)
+    facts: Mapped[dict | None] = mapped_column(JSON)
+    project = relationship("Project", lazy="joined")
+    claimed_by = relationship("User", foreign_keys=[claimed_by_id])
+    completed_by = relationship("User", foreign_keys=[completed_by_id])

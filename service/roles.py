@@ -1,0 +1,24 @@
+"""Role keys (a contract with outside clients) and who may act on what."""
+ROLES = {
+    "district_office": {"zh": "区征收办", "en": "District office", "district": True},
+    "city_review": {"zh": "市征收办", "en": "City review", "district": False},
+    "district_government": {"zh": "区政府", "en": "District government", "district": True},
+    "finance": {"zh": "财政局", "en": "Finance", "district": False},
+    "joint_review": {"zh": "联审部门", "en": "Joint review department", "district": False},
+    "supervisor": {"zh": "督查室", "en": "Supervisor", "district": False},
+    "policy_staff": {"zh": "政策科", "en": "Policy staff", "district": False},
+    "admin": {"zh": "系统管理员", "en": "Administrator", "district": False},
+}
+LANE_ROLES = ("district_office", "city_review", "district_government", "finance", "joint_review")
+DISTRICT_ROLES = tuple(k for k, v in ROLES.items() if v["district"])
+
+
+def may_see_district(user, district):
+    """City-level users see every district; district users only their own."""
+    return user.district is None or user.district == district
+
+
+def may_act_on(user, task):
+    """Whether a user may claim or complete a task row: role, district and department."""
+    return (user.role == task.role and may_see_district(user, task.district)
+            and (task.department is None or task.department == user.department))

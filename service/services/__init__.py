@@ -1,0 +1,1 @@
+"""Service functions: one per user action, each one database transaction."""

@@ -1,0 +1,14 @@
+"""Writing audit events (in the caller's transaction)."""
+from ..extensions import db
+from ..models import AuditEvent
+from .runtime import runtime
+
+
+def record(action, actor=None, project=None, task=None, **detail):
+    """Append one audit event; it commits with the change it describes."""
+    event = AuditEvent(action=action, actor_id=actor.id if actor else None,
+                       project_id=project.id if project else None,
+                       task_id=task.id if task else None,
+                       at=runtime().clock.now_naive(), detail=detail)
+    db.session.add(event)
+    return event

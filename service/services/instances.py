@@ -1,0 +1,83 @@
+"""Loading and saving a project's workflow instance, and keeping its task rows in step."""
+import json
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import ProjectState, Task
+from .definitions import parsed
+from .runtime import runtime
+
+
+def json_safe(data):
+    """A plain-JSON copy of process data (dates and the like become text)."""
+    return json.loads(json.dumps(data, default=str))
+
+
+def load_instance(project):
+    """The project's instance at its current revision (cached live object when possible)."""
+    rt = runtime()
+    instance = rt.take_instance(project.id, project.revision)
+    if instance is None:
+        state = db.session.scalar(select(ProjectState.state)
+                                  .where(ProjectState.project_id == project.id))
+        instance = rt.engine.load(parsed(project.definition), state)
+    return instance
+
+
+def save_instance(project, instance, actor=None):
+    """Persist the instance, bump the revision, refresh project data/status and task rows.
+
+    Returns (new task rows, cancelled task rows). The caller commits, then calls `keep`.
+    """
+    rt = runtime()
+    now = rt.clock.now_naive()
+    state = rt.engine.dump(instance)
+    row = db.session.get(ProjectState, project.id)
+    if row is None:
+        db.session.add(ProjectState(project_id=project.id, state=state))
+    else:
+        row.state = state
+    project.revision += 1
+    project.updated_at = now
+    project.data = json_safe(instance.data)
+    if project.data.get("plan_year"):
+        project.plan_year = project.data["plan_year"]
+    if instance.completed:
+        project.status = instance.end_status()
+        project.completed_at = now
+    return sync_tasks(project, instance, now)
+
+
+def keep(project, instance):
+    """After commit: keep the live instance for the next step on this project."""
+    runtime().keep_instance(project.id, project.revision, instance)
+
+
+def sync_tasks(project, instance, now):
+    """Open a row for each new READY user task; cancel rows whose task is no longer READY."""
+    definition = project.definition
+    open_rows = {t.spiff_id: t for t in db.session.scalars(
+        select(Task).where(Task.project_id == project.id, Task.status == "open"))}
+    ready = instance.ready_user_tasks()
+    ready_ids = {t.id for t in ready}
+    created = [_new_row(project, definition.meta["user_tasks"][t.step], t, now)
+               for t in ready if t.id not in open_rows]
+    cancelled = [row for sid, row in open_rows.items() if sid not in ready_ids]
+    for row in cancelled:
+        row.status = "cancelled"
+        row.completed_at = now
+    db.session.add_all(created)
+    db.session.flush()
+    return created, cancelled
+
+
+def _new_row(project, meta, ready, now):
+    item = meta.get("department_item")
+    limit = meta.get("time_limit_days")
+    due_date, due_at = runtime().calendar().due(now, limit) if limit else (None, None)
+    return Task(project_id=project.id, spiff_id=ready.id, step=ready.step, name=meta["name"],
+                form=meta["form"], role=meta["role"], district=project.district,
+                department=ready.data.get(item) if item else None, status="open",
+                created_at=now, time_limit_days=limit, yellow_days=meta.get("yellow_days"),
+                due_date=due_date, due_at=due_at)

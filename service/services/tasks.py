@@ -1,0 +1,173 @@
+"""Work queues and the claim / unclaim / complete actions on task rows."""
+from sqlalchemy import and_, func, or_, select, update
+
+from ..engine import EngineError, TaskNotReady
+from ..extensions import db
+from ..forms import FormInvalid, validate_submission
+from ..models import Project, Task
+from ..roles import may_act_on, may_see_district
+from .audit import record
+from .errors import Conflict, Forbidden, Invalid, NotFound
+from .instances import keep, load_instance, save_instance
+from .runtime import runtime
+
+RETURN_DECISIONS = {"return", "object"}
+
+
+def queue_filter(user):
+    """SQL condition for open tasks in the user's role queue (role, district, department)."""
+    condition = and_(Task.status == "open", Task.role == user.role)
+    if user.district is not None:
+        condition = and_(condition, Task.district == user.district)
+    return and_(condition, or_(Task.department.is_(None), Task.department == user.department))
+
+
+def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page=50,
+               order="due"):
+    """A page of the user's tasks: `queue` (unclaimed in role queue), `mine` or `done`."""
+    if scope == "mine":
+        query = select(Task).where(Task.status == "open", Task.claimed_by_id == user.id)
+    elif scope == "done":
+        query = select(Task).where(Task.status == "completed", Task.completed_by_id == user.id)
+    else:
+        query = select(Task).where(queue_filter(user), Task.claimed_by_id.is_(None))
+    if project_id:
+        query = query.where(Task.project_id == project_id)
+    if step:
+        query = query.where(Task.step == step)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    ordering = {"due": (Task.due_at.is_(None), Task.due_at, Task.id),
+                "created": (Task.created_at.desc(), Task.id.desc()),
+                "completed": (Task.completed_at.desc(), Task.id.desc())}[order]
+    rows = db.session.scalars(query.order_by(*ordering)
+                              .offset((page - 1) * per_page).limit(per_page)).all()
+    return rows, total
+
+
+def get_task(user, task_id):
+    """A task the user may see: in their scope by role, or on a project of their district."""
+    task = db.session.get(Task, task_id)
+    if task is None or not may_see_district(user, task.district):
+        raise NotFound("task not found")
+    if not (may_act_on(user, task) or user.role in ("supervisor", "admin", "policy_staff")
+            or task.completed_by_id == user.id):
+        raise NotFound("task not found")
+    return task
+
+
+def _actionable(user, task_id):
+    task = get_task(user, task_id)
+    if not may_act_on(user, task):
+        raise Forbidden("this task is not yours to act on")
+    if task.status != "open":
+        raise Conflict("this task is no longer open")
+    return task
+
+
+def claim(user, task_id):
+    """Put an open task in the user's `mine` list."""
+    task = _actionable(user, task_id)
+    done = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.status == "open",
+                           or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id))
+        .values(claimed_by_id=user.id, claimed_at=runtime().clock.now_naive())
+        .execution_options(synchronize_session="fetch"))
+    if done.rowcount != 1:
+        raise Conflict("another official has claimed this task")
+    record("claim", user, task.project, task, step=task.step)
+    db.session.commit()
+    return task
+
+
+def unclaim(user, task_id):
+    """Give a claimed task back to the role queue."""
+    task = _actionable(user, task_id)
+    if task.claimed_by_id != user.id:
+        raise Conflict("only the official who claimed this task can unclaim it")
+    task.claimed_by_id, task.claimed_at = None, None
+    record("unclaim", user, task.project, task, step=task.step)
+    db.session.commit()
+    return task
+
+
+def form_context(task):
+    """Process data a task's form sees and its rules may read."""
+    context = dict(task.project.data or {})
+    meta = task.project.definition.meta["user_tasks"].get(task.step, {})
+    if meta.get("department_item"):
+        context[meta["department_item"]] = task.department
+    return context
+
+
+def task_form(task):
+    """The form definition of the task, from the version its project runs on."""
+    return task.project.definition.forms.get(task.form) or {"key": task.form, "fields": []}
+
+
+def validate_for_task(task, raw, locale):
+    """Validated, normalised form values for a task, or Invalid (422) per field."""
+    try:
+        return validate_submission(task_form(task), raw, form_context(task), locale,
+                                   runtime().engine.evaluator)
+    except FormInvalid as exc:
+        raise Invalid("the form has errors", errors=exc.errors) from None
+
+
+def complete(user, task_id, raw, locale="zh"):
+    """Complete a task with form data (claiming it if unclaimed); returns the project."""
+    task = _actionable(user, task_id)
+    if task.claimed_by_id not in (None, user.id):
+        raise Conflict("another official has claimed this task")
+    values = validate_for_task(task, raw, locale)
+    form = task_form(task)
+    decision = next((f["name"] for f in form["fields"] if f.get("decision")), None)
+    now = runtime().clock.now_naive()
+    # The conditional update is the lock: of two officials completing at once, one matches.
+    done = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.status == "open",
+                           or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id))
+        .values(status="completed", completed_by_id=user.id, completed_at=now, data=values,
+                claimed_by_id=func.coalesce(Task.claimed_by_id, user.id),
+                outcome=str(values.get(decision)) if decision else None)
+        .execution_options(synchronize_session="fetch"))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("this task was completed or claimed by another official")
+    project = db.session.get(Project, task.project_id, with_for_update=True,
+                             populate_existing=True)
+    instance = load_instance(project)
+    task_values = dict(values)
+    if form.get("collect_as"):
+        task_values[form["collect_as"]] = {**values, "department": task.department}
+    try:
+        instance.complete(task.spiff_id, task_values)
+    except TaskNotReady as exc:
+        db.session.rollback()
+        raise Conflict(str(exc)) from None
+    except EngineError as exc:
+        db.session.rollback()
+        raise Invalid("the process could not continue with this data",
+                      errors={"data": [str(exc)]}) from None
+    created, cancelled = save_instance(project, instance, user)
+    facts = {f["name"]: values[f["name"]] for f in form["fields"] if f.get("computed")}
+    if facts:
+        task.facts = facts
+    record("complete", user, project, task, step=task.step, data=values,
+           next=[t.step for t in created])
+    _record_consequences(user, project, task, values, created, cancelled)
+    db.session.commit()
+    keep(project, instance)
+    return project
+
+
+def _record_consequences(user, project, task, values, created, cancelled):
+    decision = task.outcome
+    if decision in RETURN_DECISIONS:
+        record("return", user, project, task, from_step=task.step, decision=decision,
+               to_steps=[t.step for t in created], reason=values.get("opinion"))
+    for row in cancelled:
+        record("cancel", user, project, row, step=row.step)
+    if project.status == "rejected":
+        record("reject", user, project, task, step=task.step, reason=values.get("opinion"))
+    elif project.status == "completed":
+        record("finish", user, project, task, step=task.step)

@@ -1,0 +1,79 @@
+"""Officials: creation, sign-in and API tokens."""
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Department, District, User
+from ..roles import ROLES
+from .audit import record
+from .errors import Invalid, Unauthorized
+
+
+def _signer():
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="api-token")
+
+
+def check_user_fields(role, district, department):
+    """Per-field problems with a role/district/department combination."""
+    errors = {}
+    if role not in ROLES:
+        errors["role"] = [f"unknown role; one of {', '.join(ROLES)}"]
+    elif ROLES[role]["district"] and not district:
+        errors["district"] = [f"role {role} needs a district"]
+    if district and db.session.get(District, district) is None:
+        errors["district"] = [f"unknown district {district!r}"]
+    if role == "joint_review" and not department:
+        errors["department"] = ["a joint-review official needs a department"]
+    if department and db.session.get(Department, department) is None:
+        errors["department"] = [f"unknown department {department!r}"]
+    return errors
+
+
+def create_user(username, password, role, district=None, department=None, display_name="",
+                email=None, actor=None):
+    """Add an official; Invalid with per-field messages when the combination is wrong."""
+    errors = check_user_fields(role, district, department)
+    if not username or db.session.scalar(select(User.id).where(User.username == username)):
+        errors["username"] = ["username is empty or taken"]
+    if not password or len(password) < 8:
+        errors["password"] = ["password must have at least 8 characters"]
+    if errors:
+        raise Invalid("the user cannot be created", errors=errors)
+    user = User(username=username, role=role, district=district or None,
+                department=department or None, display_name=display_name or username,
+                email=email)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    record("user_add", actor, username=username, role=role, district=district,
+           department=department)
+    return user
+
+
+def authenticate(username, password):
+    """The active user with these credentials, or None."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active or not user.check_password(password or ""):
+        return None
+    return user
+
+
+def issue_token(username, password):
+    """A bearer token for valid credentials, else Unauthorized."""
+    user = authenticate(username, password)
+    if user is None:
+        raise Unauthorized("wrong username or password")
+    return _signer().dumps({"uid": user.id, "v": user.token_version})
+
+
+def user_from_token(token):
+    """The user a bearer token belongs to, or None when it is wrong or expired."""
+    try:
+        payload = _signer().loads(token, max_age=current_app.config["TOKEN_MAX_AGE"])
+    except (BadSignature, SignatureExpired):
+        return None
+    user = db.session.get(User, payload.get("uid"))
+    if user is None or not user.active or user.token_version != payload.get("v"):
+        return None
+    return user
