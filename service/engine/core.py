@@ -132,7 +132,7 @@ class Instance:
     def advance(self):
         """Fire due timers and run automatic steps."""
         try:
-            self.workflow.refresh_waiting_tasks()
+            self.workflow.refresh_timers()
             self.workflow.do_engine_steps()
         except (SpiffWorkflowException, ExpressionError) as exc:
             raise EngineError(str(exc)) from exc

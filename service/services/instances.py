@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import ProjectState, Task
+from . import signals
 from .definitions import parsed
 from .runtime import runtime
 
@@ -46,7 +47,12 @@ def save_instance(project, instance, actor=None):
     if instance.completed:
         project.status = instance.end_status()
         project.completed_at = now
-    return sync_tasks(project, instance, now)
+    created, cancelled = sync_tasks(project, instance, now)
+    if created:
+        signals.tasks_opened.send(project, tasks=created, actor=actor)
+    if cancelled:
+        signals.tasks_closed.send(project, tasks=cancelled, actor=actor)
+    return created, cancelled
 
 
 def keep(project, instance):

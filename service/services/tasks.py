@@ -6,6 +6,7 @@ from ..extensions import db
 from ..forms import FormInvalid, validate_submission
 from ..models import Project, Task
 from ..roles import may_act_on, may_see_district
+from . import signals
 from .audit import record
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
@@ -148,6 +149,7 @@ def complete(user, task_id, raw, locale="zh"):
         db.session.rollback()
         raise Invalid("the process could not continue with this data",
                       errors={"data": [str(exc)]}) from None
+    signals.tasks_closed.send(project, tasks=[task], actor=user)
     created, cancelled = save_instance(project, instance, user)
     facts = {f["name"]: values[f["name"]] for f in form["fields"] if f.get("computed")}
     if facts:

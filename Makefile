@@ -1,0 +1,26 @@
+# `make run`: install everything and run the service on SQLite with demo data.
+# `make test`: install everything and run the test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install bench assets browser
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/flask --app service init-db
+	$(BIN)/flask --app service seed-demo
+	$(BIN)/flask --app service run
+
+test: install
+	$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/complete_tasks.py

@@ -1,0 +1,112 @@
+"""Fixtures: a fresh database per test (SQLite file, or PostgreSQL via TEST_DATABASE_URL)."""
+import datetime as dt
+import os
+
+import pytest
+from sqlalchemy import MetaData
+
+from service import create_app
+from service.clock import SHANGHAI, FrozenClock
+from service.config import Config, database_url
+from service.extensions import db
+
+PASSWORD = "demo-pass-2026"
+# A Monday, office hours in Zhenjiang.
+START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
+
+
+def make_config(tmp_path):
+    class TestConfig(Config):
+        TESTING = True
+        SECRET_KEY = "test-secret"
+        SQLALCHEMY_DATABASE_URI = database_url(
+            os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}")
+        UPLOAD_DIR = tmp_path / "uploads"
+        PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+        SCHEDULER_ENABLED = False
+        WTF_CSRF_ENABLED = True
+        SMTP_HOST = None
+    return TestConfig
+
+
+def reset_database():
+    """Drop every table (including ones left by other branches' schemas)."""
+    metadata = MetaData()
+    metadata.reflect(bind=db.engine)
+    metadata.drop_all(bind=db.engine)
+
+
+@pytest.fixture
+def clock():
+    return FrozenClock(START)
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    app = create_app(make_config(tmp_path), clock=clock)
+    with app.app_context():
+        reset_database()
+        from service.cli import init_database
+        from service.seed import seed_demo
+        init_database()
+        seed_demo()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class ApiUser:
+    """A signed-in API caller: `.get/.post` send its bearer token."""
+
+    def __init__(self, client, username):
+        self.client, self.username = client, username
+        response = client.post("/api/v1/auth/token",
+                               json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, response.json
+        self.headers = {"Authorization": f"Bearer {response.json['token']}"}
+
+    def get(self, url, **kwargs):
+        return self.client.get(url, headers=self.headers, **kwargs)
+
+    def post(self, url, **kwargs):
+        return self.client.post(url, headers=self.headers, **kwargs)
+
+    def queue(self, scope="queue", **params):
+        response = self.get("/api/v1/tasks", query_string={"scope": scope, **params})
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def task_for(self, project_id, step):
+        """The one open task of `step` on the project in this caller's queue."""
+        rows = [t for t in self.queue(project_id=project_id) if t["step"] == step]
+        assert len(rows) == 1, (step, rows)
+        return rows[0]
+
+    def complete(self, project_id, step, data, expect=200):
+        task = self.task_for(project_id, step)
+        response = self.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+        assert response.status_code == expect, response.json
+        return response.json
+
+
+@pytest.fixture
+def as_user(client):
+    """as_user('jingkou_office') gives an ApiUser for that demo official."""
+    cache = {}
+
+    def get(username):
+        if username not in cache:
+            cache[username] = ApiUser(client, username)
+        return cache[username]
+    return get
