@@ -11,6 +11,7 @@ ROLES = {
 }
 LANE_ROLES = ("district_office", "city_review", "district_government", "finance", "joint_review")
 DISTRICT_ROLES = tuple(k for k, v in ROLES.items() if v["district"])
+RULE_EDITOR_ROLES = ("policy_staff", "admin")
 
 
 def may_see_district(user, district):
@@ -22,3 +23,8 @@ def may_act_on(user, task):
     """Whether a user may claim or complete a task row: role, district and department."""
     return (user.role == task.role and may_see_district(user, task.district)
             and (task.department is None or task.department == user.department))
+
+
+def may_change_rules(user):
+    """Only policy staff and administrators edit, deploy, roll back or migrate processes."""
+    return user is not None and user.role in RULE_EDITOR_ROLES

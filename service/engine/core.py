@@ -15,12 +15,14 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter, WorkflowConverter)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import metadata
+from .migration import remap_state
 from .expressions import Evaluator, ExpressionError, parse_expression
 from .xmlsafe import parse_xml
 
@@ -74,6 +76,17 @@ class _SpecFreeConverter(BpmnWorkflowConverter):
         self.subprocesses_from_dict(dct["subprocesses"], workflow)
         workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
         return workflow
+
+
+def _connect_loops(spec):
+    # Multi-instance children report back to their parent through this signal; SpiffWorkflow
+    # connects it when a child is created or a spec is deserialised, but not for a freshly
+    # parsed spec, so an instance restored mid-loop (after a restart or a migration) would stall.
+    for task_spec in spec.task_specs.values():
+        child = spec.task_specs.get(getattr(task_spec, "task_spec", None) or "")
+        if isinstance(task_spec, LoopTask) and child is not None \
+                and not child.completed_event.is_connected(task_spec.merge_child):
+            child.completed_event.connect(task_spec.merge_child)
 
 
 @dataclass(frozen=True)
@@ -149,6 +162,16 @@ class Instance:
                 return ends[task.task_spec.bpmn_id]
         return "completed"
 
+    def predict(self):
+        """Rebuild the predicted tasks after the open ones (after a migration dropped them)."""
+        mask = TaskState.PREDICTED_MASK | TaskState.FUTURE
+        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING
+                                            | TaskState.STARTED):
+            task.task_spec._predict_hook(task)
+            for child in task.children:
+                if child.has_state(mask):
+                    child.task_spec._predict(child, mask=mask)
+
     def _task(self, task_id):
         try:
             task = self.workflow.get_task_from_id(UUID(str(task_id)))
@@ -186,6 +209,8 @@ class Engine:
             subprocess_specs = parser.get_subprocess_specs(process_id)
         except ValidationException as exc:
             raise EngineError(str(exc)) from exc
+        for each in (spec, *subprocess_specs.values()):
+            _connect_loops(each)
         return ParsedDefinition(process_id, spec, subprocess_specs, meta[process_id])
 
     def definition(self, version_id, xml, process_id=None):
@@ -227,6 +252,24 @@ class Engine:
         """Restore an instance from JSON text written by `dump`."""
         dct = json.loads(state)
         self.serializer.migrate(dct)
+        return self._restore(definition, dct)
+
+    def migrate(self, old, new, state, mapping=None):
+        """The instance in `state` (running on `old`) moved onto `new`: (instance, problems).
+
+        `mapping` maps old step ids to new ones for renamed steps. When there are problems
+        the instance is None and nothing was changed.
+        """
+        dct = json.loads(state)
+        self.serializer.migrate(dct)
+        problems = remap_state(dct, old.spec, new.spec, dict(mapping or {}))
+        if problems:
+            return None, problems
+        instance = self._restore(new, dct)
+        instance.predict()
+        return instance, []
+
+    def _restore(self, definition, dct):
         dct["spec"] = definition.spec
         dct["subprocess_specs"] = definition.subprocess_specs
         workflow = self.serializer.from_dict(dct)

@@ -8,11 +8,13 @@ no import, no name starting with `_`, and results are bounded in size.
 """
 import ast
 import operator
+import re
 
 from .functions import DEFAULT_FUNCTIONS
 
 MAX_SOURCE = 4000
 MAX_SEQUENCE = 100_000
+_JUEL = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.DOTALL)
 
 
 class ExpressionError(ValueError):
@@ -32,9 +34,20 @@ _COMPARE = {
 _COMPREHENSIONS = (ast.ListComp, ast.GeneratorExp, ast.SetComp)
 
 
+def unwrap_juel(source):
+    """The inside of a Camunda/JUEL `${...}` expression; other text unchanged."""
+    match = _JUEL.match(source) if isinstance(source, str) else None
+    return match.group(1) if match else source
+
+
+def is_juel(source):
+    """Whether the text is wrapped as a JUEL `${...}` expression."""
+    return isinstance(source, str) and bool(_JUEL.match(source))
+
+
 def parse_expression(source):
-    """Parse and check an expression; return its tree or raise ExpressionError."""
-    tree = _parse(source, "eval")
+    """Parse and check an expression (a JUEL `${...}` wrapper is removed); return its tree."""
+    tree = _parse(unwrap_juel(source), "eval")
     _check(tree)
     return tree
 

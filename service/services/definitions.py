@@ -2,14 +2,18 @@
 import hashlib
 import json
 
+from flask import current_app
 from sqlalchemy import func, select
 
-from ..engine import EngineError, UnsafeXMLError
+from ..engine.validation import validate
+from ..engine.xmlsafe import UnsafeXMLError, parse_xml
+from ..engine import metadata
 from ..extensions import db
-from ..forms import form_problems
+from ..forms import form_problems, load_forms
 from ..models import ProcessDefinition
+from ..roles import ROLES, may_change_rules
 from .audit import record
-from .errors import Invalid, NotFound
+from .errors import Forbidden, Invalid, NotFound
 from .runtime import runtime
 
 
@@ -20,29 +24,68 @@ def definition_sha256(xml, forms):
     return digest.hexdigest()
 
 
-def parse_for_deploy(xml, available_forms):
-    """Parse and check a diagram; returns (parsed, forms used) or raises Invalid."""
-    try:
-        parsed = runtime().engine.parse(xml)
-    except (EngineError, UnsafeXMLError) as exc:
+def localized(problems, locale):
+    """Problems with their message in one language (the API's answer)."""
+    return [{**p, "message": p["message"].get(locale) or p["message"]["zh"]} for p in problems]
+
+
+def check_diagram(xml, available_forms):
+    """The full validation result (problems in both languages) for a diagram and form set."""
+    return validate(xml, available_forms, ROLES,
+                    lambda text: runtime().engine.parse(text, validate=False), form_problems)
+
+
+def parse_for_deploy(xml, available_forms, locale="zh"):
+    """Parse and check a diagram; returns (parsed, forms used) or raises Invalid (422)."""
+    result = check_diagram(xml, available_forms)
+    if not result.ok:
         raise Invalid("the diagram cannot be deployed",
-                      errors={"file": [{"element": None, "message": str(exc)}]}) from exc
-    problems, forms = [], {}
-    for task in parsed.meta["user_tasks"].values():
-        key = task["form"]
-        if not key or key not in available_forms:
-            problems.append({"element": task["id"], "message": f"form {key!r} does not exist"})
-            continue
-        forms[key] = available_forms[key]
-        problems += [{"element": task["id"], "message": p} for p in form_problems(forms[key])]
-    if problems:
-        raise Invalid("the diagram cannot be deployed", errors={"file": problems})
-    return parsed, forms
+                      errors={"file": localized(result.problems, locale)})
+    return result.parsed, result.forms
 
 
-def deploy(xml, available_forms, actor=None, note=""):
+def require_rule_editor(user):
+    """Forbidden unless the user is policy staff or an administrator."""
+    if not may_change_rules(user):
+        raise Forbidden("only policy staff and administrators can change processes")
+
+
+def process_key_of(xml):
+    """The executable process id a diagram declares, or None when it cannot be read."""
+    try:
+        found = metadata.extract(parse_xml(xml))
+    except UnsafeXMLError:
+        return None
+    return next((key for key, meta in found.items() if meta["executable"]), None)
+
+
+def form_set(xml, supplied=None):
+    """Forms on offer for a diagram: forms/ files, then the latest version's, then supplied."""
+    forms = load_forms(current_app.config["FORMS_DIR"])
+    key = process_key_of(xml)
+    current = latest(key, required=False) if key else None
+    if current is not None:
+        forms.update(current.forms or {})
+    forms.update(supplied or {})
+    return forms
+
+
+def deploy_upload(user, xml, supplied_forms=None, note="", validate_only=False, locale="zh"):
+    """Policy staff deploy (or only check) a diagram with forms; returns (definition, created)."""
+    require_rule_editor(user)
+    forms = form_set(xml, supplied_forms)
+    if validate_only:
+        parsed, used = parse_for_deploy(xml, forms, locale)
+        return {"valid": True, "key": parsed.process_id, "forms": sorted(used),
+                "user_tasks": list(parsed.meta["user_tasks"].values())}, False
+    definition, created = deploy(xml, forms, user, note, locale)
+    db.session.commit()
+    return definition, created
+
+
+def deploy(xml, available_forms, actor=None, note="", locale="zh", action="deploy", **detail):
     """Deploy a diagram; a changed diagram or form set becomes a new version, else nothing new."""
-    parsed, forms = parse_for_deploy(xml, available_forms)
+    parsed, forms = parse_for_deploy(xml, available_forms, locale)
     key = parsed.process_id
     sha = definition_sha256(xml, forms)
     current = latest(key, required=False)
@@ -59,7 +102,8 @@ def deploy(xml, available_forms, actor=None, note=""):
         deployed_by_id=actor.id if actor else None, deployed_at=runtime().clock.now_naive())
     db.session.add(definition)
     db.session.flush()
-    record("deploy", actor, key=key, version=version, sha256=sha, note=note or "")
+    record(action, actor, key=key, version=version, definition_id=definition.id, sha256=sha,
+           note=note or "", forms=sorted(forms), **detail)
     return definition, True
 
 
@@ -72,9 +116,20 @@ def latest(key, required=True):
     return found
 
 
-def all_definitions():
-    """Every deployed version, newest first per key."""
-    return db.session.scalars(select(ProcessDefinition).order_by(
+def get_definition(definition_id):
+    """One deployed version by id, or NotFound."""
+    found = db.session.get(ProcessDefinition, definition_id)
+    if found is None:
+        raise NotFound("process definition not found")
+    return found
+
+
+def all_definitions(key=None):
+    """Every deployed version (of one key if given), newest first per key."""
+    query = select(ProcessDefinition)
+    if key:
+        query = query.where(ProcessDefinition.key == key)
+    return db.session.scalars(query.order_by(
         ProcessDefinition.key, ProcessDefinition.version.desc())).all()
 
 
