@@ -90,6 +90,31 @@ def register(app):
             click.echo(f"{d.key:24} v{d.version:<4} {d.sha256[:12]} {d.deployed_at:%Y-%m-%d %H:%M} "
                        f"{who:12} {d.change_note}")
 
+    @definitions_group.command("validate")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh")
+    def definitions_validate(file, lang):
+        """Check FILE.bpmn with the forms in forms/ without deploying it."""
+        forms = load_forms(current_app.config["FORMS_DIR"])
+        result = definitions.check_diagram(Path(file).read_text(encoding="utf-8"), forms)
+        for problem in definitions.localized(result.problems, lang):
+            click.echo(f"{problem['element'] or '-'}: {problem['message']}")
+        if not result.ok:
+            raise click.ClickException(f"{len(result.problems)} problem(s)")
+        click.echo(f"{result.process_id}: ok, forms {', '.join(sorted(result.forms))}")
+
+    @definitions_group.command("diff")
+    @click.argument("definition_id", type=int)
+    @click.option("--against", type=int, default=None, help="version id (default: previous)")
+    def definitions_diff(definition_id, against):
+        """Show what changed in a version (JSON)."""
+        import json
+        from .services.versions import compare
+        try:
+            click.echo(json.dumps(compare(definition_id, against), ensure_ascii=False, indent=2))
+        except ServiceError as exc:
+            _fail(exc)
+
     app.cli.add_command(definitions_group)
 
     from .cli_users import users_group

@@ -133,6 +133,17 @@ def all_definitions(key=None):
         ProcessDefinition.key, ProcessDefinition.version.desc())).all()
 
 
+def mark_latest(rows):
+    """Set `.latest` on each version: whether it is what new projects of its key get."""
+    newest = {}
+    for key in {r.key for r in rows}:
+        newest[key] = db.session.scalar(select(func.max(ProcessDefinition.version))
+                                        .where(ProcessDefinition.key == key))
+    for row in rows:
+        row.latest = row.version == newest[row.key]
+    return rows
+
+
 def parsed(definition):
     """The engine's parsed (and cached) form of a stored definition."""
     return runtime().engine.definition(definition.id, definition.bpmn_xml, definition.key)
