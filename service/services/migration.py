@@ -154,7 +154,7 @@ def migrate(user, target_id, project_ids=None, source_id=None, mapping=None, loc
     mapping = dict(mapping or {})
     reports = []
     for project_id in select_projects(project_ids, source_id):
-        project = db.session.get(Project, project_id, with_for_update=True,
+        project = db.session.get(Project, project_id, with_for_update={"of": Project},
                                  populate_existing=True)
         instance, reasons, changes = _check(project, target, mapping, locale)
         if reasons:
