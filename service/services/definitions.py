@@ -80,4 +80,4 @@ def all_definitions():
 
 def parsed(definition):
     """The engine's parsed (and cached) form of a stored definition."""
-    return runtime().engine.definition(definition.id, definition.bpmn_xml, definition.key)
+    return runtime().engine.definition(definition.id, lambda: definition.bpmn_xml, definition.key)
