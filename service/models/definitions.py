@@ -17,8 +17,8 @@ class ProcessDefinition(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     # Deferred: lists of versions and projects never need the XML itself.
     bpmn_xml: Mapped[str] = deferred(mapped_column(Text))
-    forms: Mapped[dict] = mapped_column(JSON, default=dict)
-    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    forms: Mapped[dict] = deferred(mapped_column(JSON, default=dict))
+    meta: Mapped[dict] = deferred(mapped_column(JSON, default=dict))
     change_note: Mapped[str] = mapped_column(Text, default="")
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deployed_at: Mapped[dt.datetime]
