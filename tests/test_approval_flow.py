@@ -130,3 +130,15 @@ def test_city_review_can_change_the_signoff_departments(as_user):
     as_user("dept_housing").complete(pid, "joint_signoff", SIGN)
     as_user("dept_ecology_environment").complete(pid, "joint_signoff", SIGN)
     assert open_steps(as_user, pid) == ["handover"]
+
+
+def test_due_dates_count_working_days_from_when_the_task_opened(as_user, clock):
+    pid = start(as_user)  # Monday 2026-11-23 09:00 in Zhenjiang
+    task = as_user("jingkou_office").task_for(pid, "submit_plan")
+    assert task["time_limit_days"] == 10
+    assert (task["due_date"], task["due_at"]) == ("2026-12-07", "2026-12-07T23:59:59+08:00")
+    assert task["created_at"].startswith("2026-11-23T09:00:00")
+    clock.advance(days=4, hours=8)  # Friday 2026-11-27 17:00
+    as_user("jingkou_office").complete(pid, "submit_plan", PLAN)
+    review = as_user("city_review").task_for(pid, "city_review")  # 15 working days
+    assert review["due_date"] == "2026-12-18"
