@@ -9,12 +9,15 @@ def create_app(config=Config, clock=None):
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config)
 
-    from .extensions import api, db, login_manager, migrate
+    from .extensions import api, babel, csrf, db, login_manager, migrate
     db.init_app(app)
     from .migrations_support import MIGRATIONS_DIR
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     login_manager.init_app(app)
     api.init_app(app)
+    csrf.init_app(app)
+    from .i18n import babel_locale
+    babel.init_app(app, locale_selector=babel_locale, default_timezone="Asia/Shanghai")
 
     from . import database
     database.configure(app)
@@ -23,8 +26,9 @@ def create_app(config=Config, clock=None):
     from .services.calendar import load_overrides
     app.extensions["approval"] = Runtime(clock=clock, calendar_loader=load_overrides)
 
-    from . import api as api_package, errors, cli
-    api_package.register(api)
+    from . import api as api_package, errors, cli, web
+    api_package.register(api, csrf)
+    web.register(app)
     errors.register(app)
     cli.register(app)
     return app

@@ -110,3 +110,22 @@ def as_user(client):
             cache[username] = ApiUser(client, username)
         return cache[username]
     return get
+
+
+def csrf_from(html):
+    """The CSRF token embedded in a page."""
+    import re
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def web_login(client):
+    """web_login('jingkou_office') signs the test client in through the login page."""
+    def login(username, password=PASSWORD):
+        page = client.get("/login")
+        return client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": csrf_from(page.text)})
+    return login

@@ -101,8 +101,8 @@ def _check(project, target, mapping, locale):
     state = db.session.scalar(select(ProjectState.state)
                               .where(ProjectState.project_id == project.id))
     try:
-        instance, problems = runtime().engine.migrate(parsed(project.definition),
-                                                      parsed(target), state, mapping)
+        instance, problems = runtime().engine.migrate(parsed(project.definition_id),
+                                                      parsed(target.id), state, mapping)
     except EngineError as exc:
         return None, [_reason("engine", locale, str(exc))], []
     if problems:
@@ -154,7 +154,7 @@ def migrate(user, target_id, project_ids=None, source_id=None, mapping=None, loc
     mapping = dict(mapping or {})
     reports = []
     for project_id in select_projects(project_ids, source_id):
-        project = db.session.get(Project, project_id, with_for_update={"of": Project},
+        project = db.session.get(Project, project_id, with_for_update=True,
                                  populate_existing=True)
         instance, reasons, changes = _check(project, target, mapping, locale)
         if reasons:
