@@ -1,20 +1,23 @@
-// BPMN modeler with the Camunda 7 properties panel (policy staff edit role, form, time limit).
+// BPMN modeler with the Camunda 7 properties panel and the approval settings group
+// (policy staff set each user task's role, form, time limit and yellow threshold).
 import Modeler from 'bpmn-js/lib/Modeler';
 import {
   BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, CamundaPlatformPropertiesProviderModule,
 } from 'bpmn-js-properties-panel';
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
+import ApprovalPropertiesModule from './approval-properties';
 
-function createModeler(container, propertiesParent) {
+function createModeler(container, propertiesParent, approval = {}) {
   return new Modeler({
     container,
     propertiesPanel: { parent: propertiesParent },
     additionalModules: [
       BpmnPropertiesPanelModule, BpmnPropertiesProviderModule,
-      CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule,
+      CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, ApprovalPropertiesModule,
     ],
     moddleExtensions: { camunda: camundaModdle },
+    approval,
   });
 }
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..engine import EngineError
 from ..extensions import db
-from ..models import Project, ProjectState, Task
+from ..models import ProcessDefinition, Project, ProjectState, Task
 from .audit import record
 from .definitions import get_definition, parsed, require_rule_editor
 from .errors import Invalid
@@ -62,6 +62,17 @@ def select_projects(project_ids=None, source_id=None):
     if len(ids) > MAX_PROJECTS:
         raise Invalid("too many projects", errors={"project_ids": [f"at most {MAX_PROJECTS}"]})
     return ids
+
+
+def candidates(user, target_id):
+    """Projects in progress on other versions of the target's process (for choosing)."""
+    require_rule_editor(user)
+    target = get_definition(target_id)
+    return db.session.scalars(
+        select(Project).join(Project.definition)
+        .where(Project.status == "in_progress", Project.definition_id != target.id,
+               ProcessDefinition.key == target.key)
+        .order_by(Project.id).limit(MAX_PROJECTS)).all()
 
 
 def _task_changes(project, target, mapping):
