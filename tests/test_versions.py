@@ -139,3 +139,22 @@ def test_deploy_and_rollback_are_audited(app, as_user):
         assert [(e.action, e.actor.username, e.detail["version"]) for e in events] == [
             ("deploy", "policy", 2), ("rollback", "policy", 3)]
         assert events[1].detail["rolled_back_to"] == 1
+
+
+def test_diagram_saved_by_bpmn_js_keeps_the_joint_signoff_collections(as_user):
+    """bpmn-js drops loopDataInputRef/OutputRef; the modeler form (camunda:collection and a
+    loop_output property) deploys and the sign-off still collects every department."""
+    from lxml import etree
+    from service.engine.compat import for_modeler
+    from service.engine.xmlsafe import parse_xml
+    xml = etree.tostring(for_modeler(parse_xml(STATUTORY)), encoding="unicode")
+    assert "loopDataInputRef" not in xml and 'camunda:collection="departments"' in xml
+    response = upload(as_user("policy"), xml.replace('value="60"', 'value="50"'), note="bpmn-js")
+    assert response.status_code == 201, response.json
+    pid = as_user("jingkou_office").post("/api/v1/projects", json={"name": "建模器保存"}).json["id"]
+    complete_step(as_user, pid, "submit_plan")
+    complete_step(as_user, pid, "city_review")
+    result = run_rest_of_statutory(as_user, pid)
+    assert result["project"]["status"] == "completed"
+    assert [s["department"] for s in project(as_user, pid)["data"]["signoffs"]] == [
+        "housing", "finance"]

@@ -22,6 +22,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from . import metadata
+from .compat import for_engine
 from .migration import remap_state
 from .expressions import Evaluator, ExpressionError, parse_expression
 from .xmlsafe import parse_xml
@@ -196,7 +197,7 @@ class Engine:
 
     def parse(self, xml, process_id=None, validate=True):
         """Parse BPMN text into a ParsedDefinition (safe XML, XSD-validated)."""
-        tree = parse_xml(xml)
+        tree = for_engine(parse_xml(xml))
         meta = metadata.extract(tree)
         executable = [p for p, m in meta.items() if m["executable"]]
         process_id = process_id or (executable or list(meta) or [None])[0]

@@ -10,6 +10,7 @@ from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from . import metadata
+from .compat import for_engine
 from .expressions import ExpressionError, free_names, is_juel, parse_script
 from .graph import process_graphs
 from .validation_messages import problem
@@ -276,6 +277,7 @@ def validate(xml, forms, roles, parse, describe_form=lambda form: []):
     tree, problems = _document(xml)
     if tree is None:
         return Validation(problems)
+    for_engine(tree)
     processes = metadata.extract(tree)
     graphs = process_graphs(tree)
     executable = [p for p, m in processes.items() if m["executable"]]

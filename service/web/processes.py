@@ -5,8 +5,11 @@ from functools import wraps
 from flask import (Blueprint, abort, flash, jsonify, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
+from lxml import etree
 from flask_login import current_user, login_required
 
+from ..engine.compat import for_modeler
+from ..engine.xmlsafe import parse_xml
 from ..forms import pick
 from ..i18n import select_locale
 from ..roles import ROLES, may_change_rules
@@ -38,6 +41,12 @@ def _problems(exc):
         for item in items if isinstance(items, list) else [items]:
             found.append(item if isinstance(item, dict) else {"element": field, "message": item})
     return found or [{"element": None, "message": exc.message}]
+
+
+def modeler_xml(xml):
+    """The diagram with its multi-instance references in the form bpmn-js keeps."""
+    tree = for_modeler(parse_xml(xml))
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8").decode("utf-8")
 
 
 @bp.route("")
@@ -101,7 +110,8 @@ def edit(definition_id):
     lang = _locale()
     forms = definitions.form_set(definition.bpmn_xml)
     config = {
-        "key": definition.key, "version": definition.version, "xml": definition.bpmn_xml,
+        "key": definition.key, "version": definition.version,
+        "xml": modeler_xml(definition.bpmn_xml),
         "check_url": url_for(".check"), "deploy_url": url_for(".deploy"),
         "approval": {
             "roles": [{"value": k, "label": f"{pick(v, lang)} ({k})"} for k, v in ROLES.items()],
