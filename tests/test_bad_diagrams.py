@@ -98,3 +98,11 @@ def test_an_upload_without_a_diagram_is_refused_per_field(as_user):
                                       json={"xml": STATUTORY, "forms": "nonsense"})
     assert response.status_code == 422
     assert "forms" in response.json["errors"]
+
+
+def test_multi_instance_without_collection_is_named(as_user):
+    xml = STATUTORY.replace("<bpmn:loopDataInputRef>departments</bpmn:loopDataInputRef>", "")
+    response = upload(as_user("policy"), xml, lang="en")
+    assert response.status_code == 422
+    [problem] = response.json["errors"]["file"]
+    assert (problem["element"], problem["code"]) == ("joint_signoff", "no_collection")

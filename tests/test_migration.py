@@ -121,3 +121,24 @@ def test_migrate_all_projects_of_a_version(as_user):
         assert (step["step"], step["time_limit_days"]) == ("submit_plan", 12)
     assert policy.post(f"/api/v1/process-definitions/{v2}/migration",
                        json={}).status_code == 422
+
+
+def test_a_finished_step_missing_from_the_new_version_keeps_the_project_where_it_is(as_user):
+    office, policy = as_user("jingkou_office"), as_user("policy")
+    pid = office.post("/api/v1/projects", json={"name": "已过申报"}).json["id"]
+    complete_step(as_user, pid, "submit_plan")
+    renamed = rename_step(STATUTORY, "submit_plan", "declare_project")
+    v2 = upload(policy, renamed, note="申报改名").json["id"]
+    url = f"/api/v1/process-definitions/{v2}/migration"
+    [report] = policy.post(url, json={"project_ids": [pid]}, query_string={"lang": "en"}).json
+    assert not report["migrated"]
+    assert report["reasons"][0]["code"] == "finished_step_missing"
+    assert report["reasons"][0]["step"] == "submit_plan"
+    assert project(as_user, pid)["process"]["version"] == 1
+    [report] = policy.post(url, json={"project_ids": [pid],
+                                      "mapping": {"submit_plan": "declare_project"}}).json
+    assert report["migrated"], report
+    # a return from city review now goes to the renamed step
+    result = as_user("city_review").complete(pid, "city_review",
+                                             {"decision": "return", "opinion": "补充"})
+    assert [s["step"] for s in result["next_steps"]] == ["declare_project"]

@@ -13,6 +13,7 @@ from . import metadata
 from .compat import for_engine
 from .expressions import ExpressionError, free_names, is_juel, parse_script
 from .graph import process_graphs
+from .paths import check_can_end, check_reachable
 from .validation_messages import problem
 from .xmlsafe import MAX_XML_BYTES, UnsafeXMLError, parse_xml
 
@@ -181,6 +182,13 @@ def check_gateways(ctx):
     return found
 
 
+def check_multi_instance(ctx):
+    """Every multi-instance task names the collection it runs over (or a cardinality)."""
+    counted = {e.element for e in ctx.graph.expressions if e.kind == "cardinality"}
+    return [problem("no_collection", node_id) for node_id, info in ctx.graph.multi_instance.items()
+            if not info["input"] and node_id not in counted]
+
+
 def check_expressions(ctx):
     """Conditions, timers and multi-instance expressions parse and use defined names."""
     found = []
@@ -215,58 +223,9 @@ def check_form_expressions(ctx):
     return found
 
 
-def _edges(graph):
-    edges = {node_id: set() for node_id in graph.nodes}
-    for flow in graph.flows.values():
-        edges.setdefault(flow.source, set()).add(flow.target)
-    for node in graph.nodes.values():
-        if node.attached_to:
-            edges.setdefault(node.attached_to, set()).add(node.id)
-        if node.tag in ("subProcess", "transaction"):
-            edges[node.id] |= {n.id for n in graph.nodes.values()
-                               if n.container == node.id and n.tag == "startEvent"}
-    return edges
-
-
-def _closure(edges, seeds):
-    seen, todo = set(seeds), list(seeds)
-    while todo:
-        for target in edges.get(todo.pop(), ()):
-            if target not in seen:
-                seen.add(target)
-                todo.append(target)
-    return seen
-
-
-def check_reachable(ctx):
-    """Every element can be reached from a start event of the process."""
-    starts = [n.id for n in ctx.graph.nodes.values()
-              if n.tag == "startEvent" and n.container == ctx.graph.id]
-    if not starts:
-        return []
-    reached = _closure(_edges(ctx.graph), starts)
-    return [problem("unreachable", n) for n in ctx.graph.nodes if n not in reached]
-
-
-def check_can_end(ctx):
-    """From every element some path leads to an end event."""
-    reverse = {}
-    for source, targets in _edges(ctx.graph).items():
-        for target in targets:
-            reverse.setdefault(target, set()).add(source)
-    graph = ctx.graph
-    for node in graph.nodes.values():  # a finished subprocess continues from the subprocess
-        if node.container != graph.id and node.tag == "endEvent":
-            reverse.setdefault(node.id, set())
-            reverse.setdefault(node.container, set()).add(node.id)
-    ends = [n.id for n in graph.nodes.values() if n.tag == "endEvent" and n.container == graph.id]
-    ending = _closure(reverse, ends)
-    return [problem("dead_end", n) for n in graph.nodes if n not in ending] if ends else []
-
-
 CHECKS = [check_shape, check_supported, check_roles, check_forms, check_time_limits,
-          check_gateways, check_expressions, check_scripts, check_form_expressions,
-          check_reachable, check_can_end]
+          check_gateways, check_multi_instance, check_expressions, check_scripts,
+          check_form_expressions, check_reachable, check_can_end]
 
 
 def validate(xml, forms, roles, parse, describe_form=lambda form: []):

@@ -64,6 +64,11 @@ MESSAGES = {
     "bad_script": ("脚本任务 {element} 的脚本不被接受：{detail}。脚本只能是 “名称 = 表达式” 形式的赋值。",
                    "The script of script task {element} is not accepted: {detail}. A script may "
                    "only contain 'name = expression' assignments."),
+    "no_collection": ("会签（多实例）任务 {element} 没有指定要逐一办理的集合。请在“多实例”中填写集合"
+                      "（Collection，如 departments）和元素变量（Element variable，如 department）。",
+                      "Multi-instance task {element} does not say which collection it runs over. "
+                      "Set its collection (e.g. departments) and element variable (e.g. "
+                      "department) under multi-instance."),
     "unreachable": ("{element} 从开始事件无法到达。请用连线把它接入流程，或删除它。",
                     "{element} cannot be reached from a start event. Connect it with a flow "
                     "or delete it."),
