@@ -102,7 +102,7 @@ class ApprovalPropertiesProvider {
           label: t.yellow || 'Yellow warning (working days before due)', name: 'yellow_days',
           invalid: t.wholeDays || 'A whole number of working days' },
       ];
-      groups.splice(1, 0, { id: 'approval', label: t.group || 'Approval settings', entries });
+      groups.splice(1, 0, { id: 'approval', label: t.group || 'Approval settings', entries, shouldOpen: true });
       return groups;
     };
   }
