@@ -79,3 +79,32 @@ def test_time_limit_changed_in_properties_panel_gives_new_due_date(live_server, 
     row = office.locator("table.grid tr", has_text="新规则项目")
     assert "2026-11-26" in row.inner_text()
     page.screenshot(path=str(Path(tmp_path) / "modeler.png"))
+
+
+def test_new_form_drafted_in_the_editor_is_chosen_in_the_modeler_and_deployed(
+        live_server, browser, as_user):
+    import json
+    page = browser.new_page()
+    sign_in(page, live_server, "policy")
+    page.goto(f"{live_server}/desk/processes/1")
+    page.fill("input[name=key]", "hearing_record")
+    page.click('form[action$="/forms"] button[type=submit]')
+    page.wait_for_url(f"{live_server}/desk/processes/1/forms/hearing_record")
+    form = {"key": "hearing_record", "title": {"zh": "听证记录", "en": "Hearing record"},
+            "fields": [{"name": "hearing_date", "type": "date", "required": True,
+                        "label": {"zh": "听证日期", "en": "Hearing date"}}]}
+    page.fill("#form-json", json.dumps(form, ensure_ascii=False))
+    page.wait_for_selector("#form-preview >> text=/听证日期|Hearing date/")  # live preview
+    page.click("#save-form-draft")
+
+    page.goto(f"{live_server}/desk/processes/1/edit")
+    page.click('.djs-element[data-element-id="top_up_funds"]')
+    page.select_option("#bio-properties-panel-approval-form", "hearing_record")
+    page.fill("#note", "补足资金改用听证记录表")
+    page.click("#deploy")
+    page.wait_for_url(f"{live_server}/desk/processes/2")
+
+    deployed = as_user("policy").get("/api/v1/process-definitions/2").json
+    tasks = {t["id"]: t for t in deployed["user_tasks"]}
+    assert tasks["top_up_funds"]["form"] == "hearing_record"
+    assert deployed["forms"]["hearing_record"]["fields"][0]["name"] == "hearing_date"

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..forms import form_problems
+from ..forms.definitions import NAME
 from ..services import definitions, migration, versions
 from ..services.projects import open_tasks
 from ..services.errors import ServiceError
@@ -44,10 +45,23 @@ def form_editor(definition_id, key):
                   else _("Nothing changed: version %(n)s is identical.", n=new.version))
             return redirect(url_for("processes.version", definition_id=new.id))
     form = (definition.forms or {}).get(key) or definitions.form_set(
-        definition.bpmn_xml).get(key) or {"key": key, "fields": []}
+        definition.bpmn_xml).get(key) or {
+            "key": key, "title": {"zh": "", "en": ""}, "fields": [], "rules": []}
     text = text or json.dumps(form, ensure_ascii=False, indent=2)
+    used = any(t["form"] == key for t in definition.meta["user_tasks"].values())
     return render_template("processes/form_editor.html", d=definition, key=key, text=text,
-                           form=form, problems=problems), 422 if problems else 200
+                           form=form, problems=problems, used=used), 422 if problems else 200
+
+
+@bp.route("/<int:definition_id>/forms", methods=["POST"])
+@rule_editor_required
+def new_form(definition_id):
+    """Start a new form: the editor opens on an empty form with the key given."""
+    key = (request.form.get("key") or "").strip()
+    if not NAME.match(key):
+        flash(_("A form key is lower-case letters, digits and _ (e.g. hearing_record)."), "error")
+        return redirect(url_for("processes.version", definition_id=definition_id))
+    return redirect(url_for(".form_editor", definition_id=definition_id, key=key))
 
 
 @bp.route("/forms/check", methods=["POST"])

@@ -148,6 +148,7 @@ def deploy():
         current_user, body.get("xml") or "", _form_set(body.get("forms") or []), note[:2000],
         False, _locale())
     return jsonify({"ok": True, "created": created, "version": definition.version,
+                    "forms": sorted(definition.forms or {}),
                     "url": url_for(".version", definition_id=definition.id)})
 
 

@@ -3,6 +3,17 @@
   const config = JSON.parse(document.getElementById('modeler-config').textContent);
   const texts = JSON.parse(document.getElementById('modeler-texts').textContent);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const draftForms = {};
+  for (let i = 0; i < localStorage.length; i += 1) {
+    const name = localStorage.key(i);
+    if (!name.startsWith('form-draft:')) continue;
+    try { draftForms[name.slice(11)] = JSON.parse(localStorage.getItem(name)); } catch (e) { /* skip */ }
+  }
+  for (const key of Object.keys(draftForms)) {
+    if (!config.approval.forms.some((f) => f.value === key)) {
+      config.approval.forms.push({ value: key, label: key + ' (' + texts.draftForm + ')' });
+    }
+  }
   const modeler = window.ApprovalModeler.createModeler(
     document.getElementById('canvas'), document.getElementById('properties'), config.approval);
   const draftKey = 'process-draft:' + config.key;
@@ -81,7 +92,7 @@
   });
 
   $('validate').addEventListener('click', async () => {
-    const { ok, data } = await post(config.check_url, { xml: await currentXml() });
+    const { ok, data } = await post(config.check_url, { xml: await currentXml(), forms: Object.values(draftForms) });
     showProblems(ok ? [] : problemsOf(data));
     status(ok ? texts.valid : '', !ok);
   });
@@ -91,9 +102,10 @@
     if (!note) { status(texts.note, true); $('note').focus(); return; }
     $('deploy').disabled = true;
     try {
-      const { ok, data } = await post(config.deploy_url, { xml: await currentXml(), note });
+      const { ok, data } = await post(config.deploy_url, { xml: await currentXml(), note, forms: Object.values(draftForms) });
       if (!ok) { showProblems(problemsOf(data)); status('', true); return; }
       localStorage.removeItem(draftKey);
+      for (const key of data.forms || []) localStorage.removeItem('form-draft:' + key);
       status(texts.deployed);
       window.location.href = data.url;
     } finally {
