@@ -48,7 +48,7 @@ def app(tmp_path, clock):
         reset_database()
         from service.cli import init_database
         from service.seed import seed_demo
-        init_database()
+        init_database(use_migrations=False)  # tests/test_migrations.py checks the migrations
         seed_demo()
     yield app
     with app.app_context():

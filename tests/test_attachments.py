@@ -3,7 +3,7 @@ import hashlib
 import io
 import zipfile
 
-from flow import PDF, PNG, SUBMIT, start
+from deskflow import PDF, PNG, SUBMIT, start
 
 
 def _submit_task(as_user, project_id):

@@ -3,7 +3,7 @@ import io
 import zipfile
 
 from browser import browser_session, chromium, live_server  # noqa: F401 (fixtures)
-from flow import PDF
+from deskflow import PDF
 
 PROJECT = "大西路棚户区改造"
 

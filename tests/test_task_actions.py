@@ -4,7 +4,7 @@ import io
 import json
 import zipfile
 
-from flow import (CITY_APPROVE, CONSENT, FILE_PLAN, FUNDS, GOV_APPROVE, HANDOVER, PDF, SIGNOFF,
+from deskflow import (CITY_APPROVE, CONSENT, FILE_PLAN, FUNDS, GOV_APPROVE, HANDOVER, PDF, SIGNOFF,
                   SUBMIT, start, to_city_review)
 
 

@@ -3,7 +3,7 @@ import io
 import re
 
 from conftest import csrf_from
-from flow import PDF, SUBMIT, start, to_city_review
+from deskflow import PDF, SUBMIT, start, to_city_review
 
 
 def _task_page(client, task_id):

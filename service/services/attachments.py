@@ -13,6 +13,7 @@ from ..forms import message
 from ..models import Attachment, Task
 from ..roles import may_act_on, may_see_district
 from .audit import record
+from .definitions import version_info
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .filetypes import FILE_TYPES, extension, matches
 from .runtime import runtime
@@ -122,7 +123,7 @@ def project_attachments(project_id):
 
 
 def _form(task):
-    return task.project.definition.forms.get(task.form) or {"fields": []}
+    return version_info(task.project.definition_id).forms.get(task.form) or {"fields": []}
 
 
 def reference_problems(task, values, locale):

@@ -9,6 +9,7 @@ from ..roles import may_act_on, may_see_district
 from . import signals
 from .attachments import reference_problems
 from .audit import record
+from .definitions import version_info
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
 from .runtime import runtime
@@ -99,7 +100,7 @@ def unclaim(user, task_id):
 def form_context(task):
     """Process data a task's form sees and its rules may read."""
     context = dict(task.project.data or {})
-    meta = task.project.definition.meta["user_tasks"].get(task.step, {})
+    meta = version_info(task.project.definition_id).meta["user_tasks"].get(task.step, {})
     if meta.get("department_item"):
         context[meta["department_item"]] = task.department
     return context
@@ -107,14 +108,16 @@ def form_context(task):
 
 def task_form(task):
     """The form definition of the task, from the version its project runs on."""
-    return task.project.definition.forms.get(task.form) or {"key": task.form, "fields": []}
+    forms = version_info(task.project.definition_id).forms
+    return forms.get(task.form) or {"key": task.form, "fields": []}
 
 
 def validate_for_task(task, raw, locale):
     """Validated, normalised form values for a task, or Invalid (422) per field."""
     try:
         values = validate_submission(task_form(task), raw, form_context(task), locale,
-                                     runtime().engine.evaluator)
+                                     runtime().engine.evaluator,
+                                     cache_key=(task.project.definition_id, task.form))
     except FormInvalid as exc:
         raise Invalid("the form has errors", errors=exc.errors) from None
     errors = reference_problems(task, values, locale)

@@ -2,6 +2,7 @@
 from flask_babel import get_locale, gettext as _, lazy_gettext as L
 
 from ..forms import pick
+from ..services.definitions import version_info
 from .widgets import display, field_index, input_value, money_text
 
 STATUS_LABELS = {"in_progress": L("In progress"), "completed": L("Completed"),
@@ -41,10 +42,11 @@ def action_label(action):
 
 def step_title(definition, step):
     """A step's title in the page language (its form title, else the BPMN name)."""
-    meta = definition.meta["user_tasks"].get(step or "")
+    info = version_info(definition.id)
+    meta = info.meta["user_tasks"].get(step or "")
     if meta is None:
         return step or ""
-    form = definition.forms.get(meta.get("form") or "")
+    form = info.forms.get(meta.get("form") or "")
     return pick(form["title"], lang()) if form and form.get("title") else meta["name"]
 
 
