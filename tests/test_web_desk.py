@@ -111,3 +111,16 @@ def test_project_list_filters_and_new_project(client, web_login, as_user):
     assert "新项目" not in client.get("/desk/projects?status=completed").text
     web_login("city_review")
     assert client.get("/desk/projects/new").status_code == 403
+
+
+def test_queue_marks_due_soon_yellow_and_overdue_red(client, web_login, as_user, clock):
+    project_id = start(as_user)
+    web_login("jingkou_office")
+    row = f'data-task="{as_user("jingkou_office").task_for(project_id, "submit_plan")["id"]}"'
+    assert f'<tr class="" {row}' in client.get("/desk/queue").text
+    clock.advance(days=12)  # 10 working days from Monday 23 Nov: due Monday 7 Dec
+    page = client.get("/desk/queue").text
+    assert f'<tr class="yellow" {row}' in page and "剩余 1 个工作日" in page
+    clock.advance(days=3)
+    page = client.get("/desk/queue").text
+    assert f'<tr class="red" {row}' in page and "已逾期" in page

@@ -14,7 +14,6 @@ from .audit import record
 from .projectview import project_page
 
 
-
 def _when(value):
     return as_aware(value).astimezone(SHANGHAI).isoformat() if value else None
 
