@@ -10,6 +10,8 @@ from service.clock import SHANGHAI, FrozenClock
 from service.config import Config, database_url
 from service.extensions import db
 
+from browser import browser_session, chromium, live_server  # noqa: F401,E402 (shared fixtures)
+
 PASSWORD = "demo-pass-2026"
 # A Monday, office hours in Zhenjiang.
 START = dt.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)
@@ -48,7 +50,7 @@ def app(tmp_path, clock):
         reset_database()
         from service.cli import init_database
         from service.seed import seed_demo
-        init_database()
+        init_database(use_migrations=False)  # tests/test_migrations.py checks the migrations
         seed_demo()
     yield app
     with app.app_context():
@@ -129,3 +131,11 @@ def web_login(client):
         return client.post("/login", data={"username": username, "password": password,
                                            "csrf_token": csrf_from(page.text)})
     return login
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

@@ -3,10 +3,10 @@
 
 def register(api, csrf):
     """Register the API blueprints (bearer tokens, so exempt from CSRF) and security scheme."""
-    from . import auth, definitions, projects, tasks
+    from . import attachments, auth, definitions, projects, taskactions, tasks
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "token from POST /api/v1/auth/token"})
-    for module in (auth, projects, tasks, definitions):
+    for module in (auth, projects, tasks, taskactions, attachments, definitions):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)

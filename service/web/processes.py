@@ -9,6 +9,8 @@ from lxml import etree
 from flask_login import current_user, login_required
 
 from ..engine.compat import for_modeler
+from ..errors import error_body
+from ..extensions import db
 from ..engine.xmlsafe import parse_xml
 from ..forms import pick
 from ..i18n import select_locale
@@ -31,7 +33,8 @@ def rule_editor_required(view):
 
 
 def _locale():
-    return select_locale(current_user)
+    """The page language (Chinese unless the official switched), for validation messages."""
+    return select_locale(current_user, honour_browser=False)
 
 
 def _problems(exc):
@@ -125,14 +128,23 @@ def edit(definition_id):
     return render_template("processes/edit.html", d=definition, config=config)
 
 
+def json_refusal(exc):
+    """A refusal answered to the modeler's script in the API's error shape."""
+    db.session.rollback()
+    return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status
+
+
 @bp.route("/check", methods=["POST"])
 @rule_editor_required
 def check():
-    """Validate the modeler's diagram (JSON); problems are answered as 422 by the error handler."""
+    """Validate the modeler's diagram (JSON); problems come back as 422 with `errors.file`."""
     body = request.get_json(silent=True) or {}
-    result, _created = definitions.deploy_upload(current_user, body.get("xml") or "",
-                                                 _form_set(body.get("forms") or []), "",
-                                                 True, _locale())
+    try:
+        result, _created = definitions.deploy_upload(current_user, body.get("xml") or "",
+                                                     _form_set(body.get("forms") or []), "",
+                                                     True, _locale())
+    except ServiceError as exc:
+        return json_refusal(exc)
     return jsonify({"ok": True, **result})
 
 
@@ -144,9 +156,12 @@ def deploy():
     note = (body.get("note") or "").strip()
     if not note:
         return jsonify({"ok": False, "errors": {"note": [_("Write a change note.")]}}), 422
-    definition, created = definitions.deploy_upload(
-        current_user, body.get("xml") or "", _form_set(body.get("forms") or []), note[:2000],
-        False, _locale())
+    try:
+        definition, created = definitions.deploy_upload(
+            current_user, body.get("xml") or "", _form_set(body.get("forms") or []),
+            note[:2000], False, _locale())
+    except ServiceError as exc:
+        return json_refusal(exc)
     return jsonify({"ok": True, "created": created, "version": definition.version,
                     "forms": sorted(definition.forms or {}),
                     "url": url_for(".version", definition_id=definition.id)})
