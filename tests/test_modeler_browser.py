@@ -49,11 +49,21 @@ def test_new_form_drafted_in_the_editor_is_chosen_in_the_modeler_and_deployed(
     page.fill("input[name=key]", "hearing_record")
     page.click('form[action$="/forms"] button[type=submit]')
     page.wait_for_url("**/desk/processes/1/forms/hearing_record")
-    form = {"key": "hearing_record", "title": {"zh": "听证记录", "en": "Hearing record"},
-            "fields": [{"name": "hearing_date", "type": "date", "required": True,
-                        "label": {"zh": "听证日期", "en": "Hearing date"}}]}
-    page.fill("#form-json", json.dumps(form, ensure_ascii=False))
+    page.fill("#form-json", json.dumps({"key": "hearing_record", "fields": [],
+                                        "title": {"zh": "听证记录", "en": "Hearing record"}}))
+    page.click("#add-field")  # the field table writes the JSON
+    row = page.locator("#field-table tbody tr").first
+    cells = row.locator("td")
+    cells.nth(0).locator("input").fill("hearing_date")
+    cells.nth(1).locator("select").select_option("date")
+    cells.nth(2).locator("input").check()
+    cells.nth(5).locator("input").fill("听证日期")
+    cells.nth(6).locator("input").fill("Hearing date")
+    cells.nth(6).locator("input").press("Tab")
     page.wait_for_selector("#form-preview >> text=/听证日期|Hearing date/")  # live preview
+    form = json.loads(page.input_value("#form-json"))
+    assert form["fields"] == [{"name": "hearing_date", "type": "date", "required": True,
+                               "label": {"zh": "听证日期", "en": "Hearing date"}}]
     page.click("#save-form-draft")
 
     page.goto("/desk/processes/1/edit")
