@@ -259,11 +259,7 @@ class Engine:
         return self._restore(definition, dct)
 
     def migrate(self, old, new, state, mapping=None):
-        """The instance in `state` (running on `old`) moved onto `new`: (instance, problems).
-
-        `mapping` maps old step ids to new ones for renamed steps. When there are problems
-        the instance is None and nothing was changed.
-        """
+        """(instance moved from `old` onto `new`, problems); `mapping` renames old step ids."""
         dct = json.loads(state)
         self.serializer.migrate(dct)
         problems = remap_state(dct, old.spec, new.spec, dict(mapping or {}))

@@ -29,12 +29,7 @@ def mapping_problems(mapping, old_specs, new_specs):
 
 
 def remap_state(dct, old_spec, new_spec, mapping):
-    """Rewrite a serialised workflow dict onto `new_spec`; returns the problems found.
-
-    Problems are dicts {"step", "reason"} with reason `open_step_missing`,
-    `finished_step_missing`, `not_a_user_task`, `not_multi_instance` or `subprocess`.
-    The dict is changed in place only when there are no problems.
-    """
+    """Rewrite a serialised workflow dict onto `new_spec` (only if no problems); the problems."""
     new_specs = new_spec.task_specs
     problems = mapping_problems(mapping, old_spec.task_specs, new_specs)
     if dct.get("subprocesses"):

@@ -229,10 +229,7 @@ CHECKS = [check_shape, check_supported, check_roles, check_forms, check_time_lim
 
 
 def validate(xml, forms, roles, parse, describe_form=lambda form: []):
-    """Validate a diagram with the forms on offer.
-
-    `parse(xml)` is the engine's parser; `describe_form(form)` lists a form's own problems.
-    """
+    """Validate a diagram with the forms on offer, the engine's `parse` and `describe_form`."""
     tree, problems = _document(xml)
     if tree is None:
         return Validation(problems)
