@@ -165,6 +165,9 @@ def migrate(user, target_id, project_ids=None, source_id=None, mapping=None, loc
     mapping = dict(mapping or {})
     reports = []
     for project_id in select_projects(project_ids, source_id):
+        # Task rows first, then the project: the order `complete` takes them in.
+        db.session.execute(select(Task.id).where(Task.project_id == project_id,
+                                                 Task.status == "open").with_for_update()).all()
         project = db.session.get(Project, project_id, with_for_update=True,
                                  populate_existing=True)
         instance, reasons, changes = _check(project, target, mapping, locale)
