@@ -24,7 +24,10 @@ def create_app(config=Config, clock=None):
     app.extensions["approval"] = Runtime(clock=clock, calendar_loader=load_overrides)
 
     from . import api as api_package, errors, cli
+    from .services import deadlines  # noqa: F401 - connects the deadline signal receivers
     api_package.register(api)
     errors.register(app)
     cli.register(app)
+    from .scheduler import start_embedded
+    start_embedded(app)
     return app

@@ -3,9 +3,9 @@
 
 def register(api):
     """Register the API blueprints and the bearer security scheme."""
-    from . import auth, projects, tasks
+    from . import auth, calendar, escalations, inbox, projects, reports, tasks
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "token from POST /api/v1/auth/token"})
-    for module in (auth, projects, tasks):
+    for module in (auth, projects, tasks, calendar, escalations, inbox, reports):
         api.register_blueprint(module.blp)

@@ -1,9 +1,14 @@
 """Database models, one module per concern."""
 from .audit import AuditEvent
+from .calendar import CalendarDay
 from .definitions import ProcessDefinition
+from .escalations import Escalation, TitleCertificate
+from .notifications import Notification, OutboxEmail
 from .people import Department, District, User
 from .projects import Project, ProjectState
+from .reports import JobRun, MonthlyReport
 from .tasks import Task
 
 __all__ = ["AuditEvent", "ProcessDefinition", "Department", "District", "User", "Project",
-           "ProjectState", "Task"]
+           "ProjectState", "Task", "CalendarDay", "Escalation", "TitleCertificate", "Notification",
+           "OutboxEmail", "JobRun", "MonthlyReport"]
