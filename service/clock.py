@@ -13,7 +13,7 @@ class Clock:
 
     def now_naive(self):
         """Naive UTC, the form timestamps are stored in."""
-        return self.now().replace(tzinfo=None)
+        return self.now().astimezone(dt.timezone.utc).replace(tzinfo=None)
 
     def today(self):
         """Today's date in Asia/Shanghai."""

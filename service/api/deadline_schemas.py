@@ -55,6 +55,10 @@ class EscalationQuerySchema(Schema):
 
 class ExportQuerySchema(EscalationQuerySchema):
     format = fields.String(load_default="xlsx", validate=validate.OneOf(["xlsx", "csv"]))
+    status = fields.String(load_default=None,
+                           validate=validate.OneOf(["open", "cleared", "closed", "all"]),
+                           metadata={"description": "default: open for the list, all for the "
+                                     "ledger"})
 
 
 class EscalationSchema(Schema):

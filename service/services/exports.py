@@ -5,7 +5,6 @@ import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from sqlalchemy import select
 
 from ..clock import SHANGHAI
 from ..extensions import db
@@ -45,8 +44,9 @@ LEDGER_COLUMNS = COLUMNS + [
 
 def rows_for(user, ledger=False, **filters):
     """Described escalation rows: the current list, or every level ever fired (ledger)."""
+    filters["status"] = filters.get("status") or ("all" if ledger else "open")
     if ledger:
-        filters.update(status=filters.get("status") or "all", current=False)
+        filters["current"] = False
     query = escalation_query(user, **filters)
     rows = db.session.scalars(query.order_by(Escalation.district, Escalation.fired_at,
                                              Escalation.id)).all()
