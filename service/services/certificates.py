@@ -78,7 +78,7 @@ def list_certificates(user, district=None, pending=True):
 
 def mark_done(user, certificate_id, note=""):
     """The certificates are issued: stop the deadline, clear its escalations. Commits."""
-    row = db.session.get(TitleCertificate, certificate_id, with_for_update=True)
+    row = db.session.get(TitleCertificate, certificate_id, with_for_update={"of": TitleCertificate})
     if row is None or not may_see_district(user, row.district):
         raise NotFound("title certificate deadline not found")
     if user.role not in MARKING_ROLES:
