@@ -1,7 +1,6 @@
 """Working days across the 2026 National Day holiday, and administrator corrections."""
 import datetime as dt
 
-from service.clock import SHANGHAI
 
 
 def _start(as_user, name="西津渡棚改"):

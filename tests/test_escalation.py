@@ -65,7 +65,8 @@ def test_task_completed_after_going_red(as_user, runner, clock):
     assert ledger.status_code == 200
     text = ledger.data.decode("utf-8-sig")
     assert text.count("submit_plan") + text.count("项目申报") >= 2  # yellow and red stay on record
-    at(clock, 2026, 12, 31, 10, 0)  # submit_plan never reaches level 2; city_review (due 30th) is red
+    # submit_plan never reaches level 2; city_review (due the 30th) is red
+    at(clock, 2026, 12, 31, 10, 0)
     assert sweep(runner) == {"yellow": 1, "red": 1, "level2": 0}
     assert [(i["step"], i["level"]) for i in city.get("/api/v1/escalations").json] == \
         [("city_review", "red")]

@@ -6,7 +6,7 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
-from helpers_deadlines import at, inbox, start, sweep
+from helpers_deadlines import at, inbox, start
 
 
 class Collect:

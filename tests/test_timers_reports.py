@@ -1,7 +1,6 @@
 """BPMN timers found by the indexed column; monthly reminders and reports; certificates; inbox."""
 from pathlib import Path
 
-from sqlalchemy import select
 
 from service.extensions import db
 from service.models import Project

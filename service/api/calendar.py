@@ -28,7 +28,7 @@ def index(query):
 @blp.arguments(CalendarSetSchema)
 @blp.response(200, CalendarResultSchema)
 def put(path, body, day):
-    """Mark a date (YYYY-MM-DD) as working day or day off; open tasks' due dates are recomputed."""
+    """Mark a date (YYYY-MM-DD) as working day or day off; recomputes open due dates."""
     return calendar.set_day(path["day"], body["is_workday"], body["note"], actor=g.user)
 
 

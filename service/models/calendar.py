@@ -1,4 +1,4 @@
-"""Administrator corrections to the working-day calendar (days chinesecalendar gets wrong or lacks)."""
+"""Administrator corrections to the working-day calendar (days chinesecalendar lacks)."""
 import datetime as dt
 
 from sqlalchemy import ForeignKey, String

@@ -1,4 +1,4 @@
-"""Escalations (yellow, red, level 2) fired once per task and level, and title-certificate deadlines."""
+"""Escalations (yellow, red, level 2), once per task and level; title-certificate deadlines."""
 import datetime as dt
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint

@@ -76,7 +76,8 @@ def list_escalations(user, page=1, per_page=50, **filters):
 def get_escalation(user, escalation_id, lock=False):
     """One escalation the supervisor may see."""
     require_supervisor(user)
-    row = db.session.get(Escalation, escalation_id, with_for_update={"of": Escalation} if lock else None)
+    row = db.session.get(Escalation, escalation_id,
+                         with_for_update={"of": Escalation} if lock else None)
     if row is None or not may_see_district(user, row.district):
         raise NotFound("escalation not found")
     return row

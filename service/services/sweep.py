@@ -8,20 +8,20 @@ level), audit rows and notices in the same transaction. Several sweepers never f
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
 from ..models import Escalation, Task, TitleCertificate
 from ..models.escalations import LEVEL2, LEVEL_NAMES, RED, YELLOW
 from .audit import record
-from .certificates import HANDOVER_STEP
 from .deadlines import THRESHOLD_COLUMNS
 from .notices import CERTIFICATE_STEP, split_name
 from .notify import Recipients, notify
 from .runtime import runtime
 
 BATCH = 200
+MAX_RETRIES = 5
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,19 @@ def sweep(now=None, batch=BATCH):
     fired = {name: 0 for name in LEVEL_NAMES.values()}
     recipients = Recipients()
     for source in SOURCES:
+        failures = 0
         while True:
             try:
-                done, found = _sweep_batch(source, now, batch, recipients, fired)
+                found = _sweep_batch(source, now, batch, recipients, fired)
             except (IntegrityError, OperationalError):
                 # Another sweeper took a row first (or SQLite was busy): rows it fired no
                 # longer match, so the next batch picks up only what is left.
                 db.session.rollback()
+                failures += 1
+                if failures > MAX_RETRIES:
+                    raise
                 continue
+            failures = 0
             if not found:
                 break
     return fired
@@ -101,18 +106,15 @@ def _sweep_batch(source, now, batch, recipients, fired):
         .with_for_update(skip_locked=True)).all()
     if not ids:
         db.session.rollback()
-        return 0, False
-    done = 0
+        return False
     counted = []
     for row in db.session.scalars(select(model).where(model.id.in_(ids))
                                   .order_by(model.id)).all():
-        levels = _fire(source, row, now, recipients)
-        counted += levels
-        done += bool(levels)
+        counted += _fire(source, row, now, recipients)
     db.session.commit()
     for level in counted:
         fired[LEVEL_NAMES[level]] += 1
-    return done, True
+    return True
 
 
 def _fire(source, row, now, recipients):

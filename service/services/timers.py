@@ -36,7 +36,8 @@ def refresh_due_timers(now=None, batch=BATCH):
 
 
 def _advance(project_id, now):
-    project = db.session.get(Project, project_id, with_for_update={"skip_locked": True, "of": Project},
+    project = db.session.get(Project, project_id,
+                             with_for_update={"skip_locked": True, "of": Project},
                              populate_existing=True)
     if project is None or project.next_timer_at is None or project.next_timer_at > now:
         db.session.rollback()
