@@ -16,7 +16,7 @@ class Recipients:
 
     def _users(self, key, query):
         if key not in self._cache:
-            self._cache[key] = db.session.scalars(query.where(User.active.is_(True))
+            self._cache[key] = db.session.scalars(query().where(User.active.is_(True))
                                                   .order_by(User.id)).all()
         return self._cache[key]
 
@@ -25,19 +25,22 @@ class Recipients:
         if claimed_by_id is not None:
             user = db.session.get(User, claimed_by_id)
             return [user] if user is not None and user.active else []
-        query = select(User).where(User.role == role,
-                                   or_(User.district.is_(None), User.district == district))
-        if department is not None:
-            query = query.where(User.department == department)
+        def query():
+            found = select(User).where(User.role == role,
+                                       or_(User.district.is_(None), User.district == district))
+            if department is not None:
+                found = found.where(User.department == department)
+            return found
         return self._users(("office", role, district, department), query)
 
     def supervisors(self, district):
         """The district's supervisors and the city supervision office."""
-        return self._users(("supervisors", district), select(User).where(
+        return self._users(("supervisors", district), lambda: select(User).where(
             User.role == "supervisor", or_(User.district.is_(None), User.district == district)))
 
     def leading_group(self):
-        return self._users(("leading_group",), select(User).where(User.role == "leading_group"))
+        return self._users(("leading_group",),
+                           lambda: select(User).where(User.role == "leading_group"))
 
     def district_name(self, code):
         key = ("district", code)

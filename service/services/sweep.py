@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
+from sqlalchemy.orm import lazyload
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
@@ -57,6 +58,9 @@ SOURCES = (
     Source("title_certificate", TitleCertificate, "certificate_id",
            TitleCertificate.done_at.is_(None), _certificate_context),
 )
+
+#: the column holding the next threshold once a level has fired
+NEXT_COLUMN = {YELLOW: lambda m: m.red_at, RED: lambda m: m.level2_at, LEVEL2: lambda m: None}
 
 RECIPIENTS = {
     YELLOW: lambda r, c: c["office_users"](r),
@@ -107,54 +111,74 @@ def _sweep_batch(source, now, batch, recipients, fired):
     if not ids:
         db.session.rollback()
         return False
-    counted = []
-    for row in db.session.scalars(select(model).where(model.id.in_(ids))
-                                  .order_by(model.id)).all():
-        counted += _fire(source, row, now, recipients)
+    # Related rows (project, definition) come from the identity map, not one join per row.
+    rows = db.session.scalars(select(model).where(model.id.in_(ids)).order_by(model.id)
+                              .options(lazyload("*"))).all()
+    claimed = _claim(model, [(row, crossed) for row in rows if (crossed := _crossed(row, now))])
+    if claimed:
+        _fire(source, claimed, now, recipients)
     db.session.commit()
-    for level in counted:
-        fired[LEVEL_NAMES[level]] += 1
+    for _, crossed in claimed:
+        for level in crossed:
+            fired[LEVEL_NAMES[level]] += 1
     return True
 
 
-def _fire(source, row, now, recipients):
-    """Claim and fire the levels a row has crossed; returns them (empty if another sweeper won)."""
+def _crossed(row, now):
+    """Levels above the fired one whose threshold has passed (fixes a stale next_alert_at)."""
     before = -1 if row.alert_level is None else row.alert_level
     crossed = [lvl for lvl in sorted(THRESHOLD_COLUMNS)
                if lvl > before and _threshold(row, lvl) is not None and _threshold(row, lvl) <= now]
     if not crossed:
         row.next_alert_at = _next_after(row, before)
-        return []
-    top = crossed[-1]
-    model = source.model
-    same_level = model.alert_level.is_(None) if row.alert_level is None \
-        else model.alert_level == row.alert_level
-    claimed = db.session.execute(
-        update(model).where(model.id == row.id, same_level)
-        .values(alert_level=top, next_alert_at=_next_after(row, top))
-        .execution_options(synchronize_session=False)).rowcount
-    if claimed != 1:
-        return []
-    link = getattr(Escalation, source.link)
-    db.session.execute(update(Escalation).where(link == row.id, Escalation.is_current.is_(True))
-                       .values(is_current=False).execution_options(synchronize_session=False))
-    context = source.context(row, top)
-    rows = [Escalation(kind=source.kind, project_id=row.project_id, level=level,
-                       district=context["district"], office=context["office"],
-                       step=context["step"], due_at=context["due_at"], fired_at=now,
-                       notified=level == top, is_current=level == top, urge_count=0,
-                       **{source.link: row.id}) for level in crossed]
-    db.session.add_all(rows)
-    db.session.flush()
-    for escalation in rows:
-        record("escalation", None, context["project"], context["task"],
-               escalation_id=escalation.id, kind=source.kind, level=escalation.level_name,
-               step=context["step"], due_at=context["due_at"].isoformat() + "Z",
-               notified=escalation.notified)
-    params = notice_params(context, top, recipients)
-    notify(RECIPIENTS[top](recipients, context), LEVEL_NAMES[top], params,
-           project=context["project"], task=context["task"], escalation=rows[-1])
     return crossed
+
+
+def _claim(model, candidates):
+    """Conditional updates of the fired level, one per (fired, new) pair: of two sweepers only
+    one matches a row. Returns the candidates this sweeper won."""
+    groups = {}
+    for row, crossed in candidates:
+        groups.setdefault((row.alert_level, crossed[-1]), []).append((row, crossed))
+    won = []
+    for (before, top), items in groups.items():
+        same_level = model.alert_level.is_(None) if before is None else model.alert_level == before
+        ids = set(db.session.scalars(
+            update(model).where(model.id.in_([row.id for row, _ in items]), same_level)
+            .values(alert_level=top, next_alert_at=NEXT_COLUMN[top](model))
+            .returning(model.id).execution_options(synchronize_session=False)))
+        won += [(row, crossed) for row, crossed in items if row.id in ids]
+    return won
+
+
+def _fire(source, claimed, now, recipients):
+    """Write the escalation rows, audit rows and notices of the claimed rows."""
+    link = getattr(Escalation, source.link)
+    db.session.execute(update(Escalation).where(link.in_([row.id for row, _ in claimed]),
+                                                Escalation.is_current.is_(True))
+                       .values(is_current=False).execution_options(synchronize_session=False))
+    fired = []
+    for row, crossed in claimed:
+        context = source.context(row, crossed[-1])
+        escalations = [Escalation(
+            kind=source.kind, project_id=row.project_id, level=level,
+            district=context["district"], office=context["office"], step=context["step"],
+            due_at=context["due_at"], fired_at=now, notified=level == crossed[-1],
+            is_current=level == crossed[-1], urge_count=0, **{source.link: row.id})
+            for level in crossed]
+        db.session.add_all(escalations)
+        fired.append((context, escalations))
+    db.session.flush()
+    for context, escalations in fired:
+        for escalation in escalations:
+            record("escalation", None, context["project"], context["task"],
+                   escalation_id=escalation.id, kind=source.kind, level=escalation.level_name,
+                   step=context["step"], due_at=context["due_at"].isoformat() + "Z",
+                   notified=escalation.notified)
+        top = escalations[-1]
+        notify(RECIPIENTS[top.level](recipients, context), LEVEL_NAMES[top.level],
+               notice_params(context, top.level, recipients), project=context["project"],
+               task=context["task"], escalation=top)
 
 
 def notice_params(context, level, recipients):
