@@ -5,14 +5,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install bench assets browser
+.PHONY: run test install bench translations
+
+ASSETS := service/static/dist/.built-stamp
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# bpmn-js and the properties panel come from the npm registry, bundled by esbuild.
+$(ASSETS): package.json package-lock.json assets/*.js assets/*.mjs
+	npm ci --no-audit --no-fund
+	npm run build
+	touch $(ASSETS)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d service/translations
+
+install: $(STAMP) $(ASSETS) translations
 
 run: install
 	$(BIN)/flask --app service init-db

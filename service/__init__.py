@@ -9,12 +9,15 @@ def create_app(config=Config, clock=None):
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config)
 
-    from .extensions import api, db, login_manager, migrate
+    from .extensions import api, babel, csrf, db, login_manager, migrate
     db.init_app(app)
     from .migrations_support import MIGRATIONS_DIR
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     login_manager.init_app(app)
     api.init_app(app)
+    csrf.init_app(app)
+    from .i18n import babel_locale
+    babel.init_app(app, locale_selector=babel_locale, default_timezone="Asia/Shanghai")
 
     from . import database
     database.configure(app)
@@ -23,9 +26,10 @@ def create_app(config=Config, clock=None):
     from .services.calendar import load_overrides
     app.extensions["approval"] = Runtime(clock=clock, calendar_loader=load_overrides)
 
-    from . import api as api_package, errors, cli
+    from . import api as api_package, errors, cli, web
     from .services import deadlines  # noqa: F401 - connects the deadline signal receivers
-    api_package.register(api)
+    api_package.register(api, csrf)
+    web.register(app)
     errors.register(app)
     cli.register(app)
     from .scheduler import start_embedded

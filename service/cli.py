@@ -20,11 +20,11 @@ def deploy_file(path, note=""):
     return definition, created
 
 
-def init_database():
-    """Create the schema, reference data, and deploy every workflows/*.bpmn."""
+def init_database(use_migrations=True):
+    """Create or upgrade the schema, reference data, and deploy every workflows/*.bpmn."""
     from . import seed
     from .migrations_support import upgrade_schema
-    upgrade_schema()
+    upgrade_schema(use_migrations)
     seed.ensure_reference_data()
     db.session.commit()
     results = []

@@ -1,12 +1,18 @@
 """Engine settings per database, kept in one place."""
+from pathlib import Path
+
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 
 def configure(app):
     """SQLite: wait for the write lock instead of failing, and enforce foreign keys."""
     from .extensions import db
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite":
         return
+    if url.database and url.database != ":memory:":
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     with app.app_context():
         engine = db.engine
 

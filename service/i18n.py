@@ -1,5 +1,6 @@
 """Which language to answer in: the user's choice, else the browser's, else Chinese."""
 from flask import request, session
+from flask_login import current_user
 
 LANGUAGES = ("zh", "en")
 
@@ -10,3 +11,9 @@ def select_locale(user=None):
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or "zh"
+
+
+def babel_locale():
+    """Flask-Babel's locale selector: the signed-in user's choice counts."""
+    user = current_user if current_user and current_user.is_authenticated else None
+    return select_locale(user)

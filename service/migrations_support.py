@@ -5,9 +5,9 @@ from .extensions import db
 MIGRATIONS_DIR = ROOT / "migrations"
 
 
-def upgrade_schema():
-    """Apply Alembic migrations when the project has them, else create the tables."""
-    if (MIGRATIONS_DIR / "versions").is_dir() and any((MIGRATIONS_DIR / "versions").glob("*.py")):
+def upgrade_schema(use_migrations=True):
+    """Apply the Alembic migrations (or, for fast test set-up, create the tables directly)."""
+    if use_migrations and any((MIGRATIONS_DIR / "versions").glob("*.py")):
         from flask_migrate import upgrade
         upgrade(directory=str(MIGRATIONS_DIR))
     else:

@@ -48,7 +48,7 @@ def app(tmp_path, clock):
         reset_database()
         from service.cli import init_database
         from service.seed import seed_demo
-        init_database()
+        init_database(use_migrations=False)  # tests/test_migrations.py checks the migrations
         seed_demo()
     yield app
     with app.app_context():
@@ -110,3 +110,22 @@ def as_user(client):
             cache[username] = ApiUser(client, username)
         return cache[username]
     return get
+
+
+def csrf_from(html):
+    """The CSRF token embedded in a page."""
+    import re
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or \
+        re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+@pytest.fixture
+def web_login(client):
+    """web_login('jingkou_office') signs the test client in through the login page."""
+    def login(username, password=PASSWORD):
+        page = client.get("/login")
+        return client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": csrf_from(page.text)})
+    return login

@@ -4,7 +4,7 @@ from flask_smorest import Blueprint
 from ..services import users
 from .schemas import TokenRequestSchema, TokenSchema
 
-blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign in for a token")
+blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Sign in for a token")
 
 
 @blp.route("/token", methods=["POST"])

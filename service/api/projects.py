@@ -6,7 +6,7 @@ from ..services import projects
 from .schemas import ProjectCreateSchema, ProjectQuerySchema, ProjectSchema, ProjectSummarySchema
 from .security import BEARER, auth_required
 
-blp = Blueprint("projects", __name__, url_prefix="/api/v1/projects",
+blp = Blueprint("api_projects", __name__, url_prefix="/api/v1/projects",
                 description="Statutory approval projects")
 
 

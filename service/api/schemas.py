@@ -4,6 +4,7 @@ import datetime as dt
 from marshmallow import Schema, fields, validate
 
 from ..clock import SHANGHAI
+from ..services.definitions import version_info
 
 
 class LocalDateTime(fields.DateTime):
@@ -91,10 +92,15 @@ class ProjectSummarySchema(Schema):
     district = fields.String()
     status = fields.String(metadata={"description": "in_progress, completed or rejected"})
     plan_year = fields.Integer(allow_none=True)
-    process = fields.Nested(ProcessRefSchema, attribute="definition")
+    process = fields.Method("get_process", metadata={"description": "process key and version"})
     created_at = LocalDateTime()
     updated_at = LocalDateTime()
     completed_at = LocalDateTime(allow_none=True)
+
+
+    def get_process(self, project):
+        info = version_info(project.definition_id)
+        return ProcessRefSchema().dump(info)
 
 
 class ProjectSchema(ProjectSummarySchema):

@@ -9,7 +9,7 @@ from .schemas import CompleteResultSchema, CompleteSchema, TaskDetailSchema, Tas
     TaskSchema
 from .security import BEARER, auth_required
 
-blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Work queues")
+blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks", description="Work queues")
 
 
 @blp.route("", methods=["GET"])

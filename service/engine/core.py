@@ -221,10 +221,13 @@ class Engine:
         return ParsedDefinition(process_id, spec, subprocess_specs, meta[process_id])
 
     def definition(self, version_id, xml, process_id=None):
-        """The parsed definition for a stored version, from the cache when possible."""
+        """The parsed definition for a stored version, from the cache when possible.
+
+        `xml` may be a callable, so the caller loads the text only on a cache miss.
+        """
         parsed = self._specs.get(version_id)
         if parsed is None:
-            parsed = self.parse(xml, process_id, validate=False)
+            parsed = self.parse(xml() if callable(xml) else xml, process_id, validate=False)
             self._specs[version_id] = parsed
             if len(self._specs) > self._cache_size:
                 self._specs.popitem(last=False)

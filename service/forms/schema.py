@@ -24,8 +24,20 @@ def _schema_class(form_json, locale):
     return Schema.from_dict(declared, name=f"Form_{form['key']}")
 
 
-def schema_for(form, locale="zh"):
-    """A marshmallow schema instance for a form definition (cached per definition and locale)."""
+_BY_KEY = {}
+
+
+def schema_for(form, locale="zh", cache_key=None):
+    """A marshmallow schema for a form definition, cached per definition and locale.
+
+    `cache_key` names an immutable form (e.g. a deployed version's), saving the hashing.
+    """
+    if cache_key is not None:
+        cls = _BY_KEY.get((cache_key, locale))
+        if cls is None:
+            cls = _BY_KEY[(cache_key, locale)] = _schema_class(
+                json.dumps(form, sort_keys=True, ensure_ascii=False), locale)
+        return cls(unknown=RAISE)
     return _schema_class(json.dumps(form, sort_keys=True, ensure_ascii=False), locale)(
         unknown=RAISE)
 
@@ -34,7 +46,7 @@ def _blank_to_none(raw):
     return {k: (None if isinstance(v, str) and not v.strip() else v) for k, v in raw.items()}
 
 
-def validate_submission(form, raw, context=None, locale="zh", evaluator=None):
+def validate_submission(form, raw, context=None, locale="zh", evaluator=None, cache_key=None):
     """Normalised values for `raw`, or FormInvalid with one list of messages per field.
 
     `context` is the process data the rules and computed values may also read.
@@ -44,7 +56,7 @@ def validate_submission(form, raw, context=None, locale="zh", evaluator=None):
     computed = {f["name"] for f in form["fields"] if f.get("computed")}
     unknown = [k for k in raw if k in computed]
     try:
-        values = schema_for(form, locale).load(_blank_to_none(raw))
+        values = schema_for(form, locale, cache_key).load(_blank_to_none(raw))
     except ValidationError as exc:
         errors = {k: v if isinstance(v, list) else [str(v)] for k, v in exc.messages.items()}
         for key, msgs in errors.items():

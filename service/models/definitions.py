@@ -2,7 +2,7 @@
 import datetime as dt
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from ..extensions import db
 
@@ -15,9 +15,10 @@ class ProcessDefinition(db.Model):
     version: Mapped[int]
     name: Mapped[str] = mapped_column(String(200), default="")
     sha256: Mapped[str] = mapped_column(String(64))
-    bpmn_xml: Mapped[str] = mapped_column(Text)
-    forms: Mapped[dict] = mapped_column(JSON, default=dict)
-    meta: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Deferred: lists of versions and projects never need the XML itself.
+    bpmn_xml: Mapped[str] = deferred(mapped_column(Text))
+    forms: Mapped[dict] = deferred(mapped_column(JSON, default=dict))
+    meta: Mapped[dict] = deferred(mapped_column(JSON, default=dict))
     change_note: Mapped[str] = mapped_column(Text, default="")
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deployed_at: Mapped[dt.datetime]

@@ -23,7 +23,7 @@ class Project(db.Model):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime | None]
-    definition = relationship("ProcessDefinition", lazy="joined")
+    definition = relationship("ProcessDefinition")
     created_by = relationship("User")
 
 

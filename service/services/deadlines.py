@@ -16,6 +16,7 @@ from ..models.escalations import LEVEL2, RED, YELLOW
 from ..models.timestamps import utc_naive
 from . import signals
 from .audit import record
+from .definitions import version_info
 from .runtime import runtime
 
 THRESHOLD_COLUMNS = {YELLOW: "yellow_at", RED: "red_at", LEVEL2: "level2_at"}
@@ -50,7 +51,7 @@ def task_levels(task, meta=None):
     """(yellow_days, level2_days) of a task: BPMN properties, else configuration."""
     config = current_app.config
     if meta is None:
-        meta = task.project.definition.meta["user_tasks"].get(task.step, {})
+        meta = version_info(task.project.definition_id).meta["user_tasks"].get(task.step, {})
     yellow = task.yellow_days if task.yellow_days is not None else config["DEFAULT_YELLOW_DAYS"]
     level2 = meta.get("escalate_after_days")
     return yellow, level2 if level2 is not None else config["LEVEL2_AFTER_DAYS"]
@@ -76,7 +77,7 @@ def open_task_deadlines(task, meta=None):
 
 @signals.tasks_opened.connect
 def _on_opened(project, tasks, actor=None, **extra):
-    meta = project.definition.meta["user_tasks"]
+    meta = version_info(project.definition_id).meta["user_tasks"]
     for task in tasks:
         open_task_deadlines(task, meta.get(task.step, {}))
 

@@ -1,6 +1,7 @@
 """Deploying process definitions as numbered versions, and reading them back."""
 import hashlib
 import json
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
@@ -78,6 +79,31 @@ def all_definitions():
         ProcessDefinition.key, ProcessDefinition.version.desc())).all()
 
 
-def parsed(definition):
+@dataclass(frozen=True)
+class DeployedVersion:
+    """What the hot path needs of a deployed version; versions never change once deployed."""
+    id: int
+    key: str
+    version: int
+    forms: dict
+    meta: dict
+
+
+def _load_version(definition_id):
+    row = db.session.execute(select(
+        ProcessDefinition.key, ProcessDefinition.version, ProcessDefinition.forms,
+        ProcessDefinition.meta).where(ProcessDefinition.id == definition_id)).one()
+    return DeployedVersion(definition_id, row.key, row.version, row.forms, row.meta)
+
+
+def version_info(definition_id):
+    """Forms and metadata of a deployed version (cached per process)."""
+    return runtime().version(definition_id, _load_version)
+
+
+def parsed(definition_id):
     """The engine's parsed (and cached) form of a stored definition."""
-    return runtime().engine.definition(definition.id, definition.bpmn_xml, definition.key)
+    def load_xml():
+        return db.session.scalar(select(ProcessDefinition.bpmn_xml)
+                                 .where(ProcessDefinition.id == definition_id))
+    return runtime().engine.definition(definition_id, load_xml, version_info(definition_id).key)

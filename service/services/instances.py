@@ -1,13 +1,13 @@
 """Loading and saving a project's workflow instance, and keeping its task rows in step."""
 import json
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import ProjectState, Task
 from ..models.timestamps import utc_naive
 from . import signals
-from .definitions import parsed
+from .definitions import parsed, version_info
 from .runtime import runtime
 
 
@@ -23,7 +23,7 @@ def load_instance(project):
     if instance is None:
         state = db.session.scalar(select(ProjectState.state)
                                   .where(ProjectState.project_id == project.id))
-        instance = rt.engine.load(parsed(project.definition), state)
+        instance = rt.engine.load(parsed(project.definition_id), state)
     return instance
 
 
@@ -35,11 +35,11 @@ def save_instance(project, instance, actor=None):
     rt = runtime()
     now = rt.clock.now_naive()
     state = rt.engine.dump(instance)
-    row = db.session.get(ProjectState, project.id)
-    if row is None:
+    if project.revision == 0:
         db.session.add(ProjectState(project_id=project.id, state=state))
     else:
-        row.state = state
+        db.session.execute(update(ProjectState).where(ProjectState.project_id == project.id)
+                           .values(state=state))
     project.revision += 1
     project.updated_at = now
     project.data = json_safe(instance.data)
@@ -65,7 +65,7 @@ def keep(project, instance):
 
 def sync_tasks(project, instance, now):
     """Open a row for each new READY user task; cancel rows whose task is no longer READY."""
-    definition = project.definition
+    definition = version_info(project.definition_id)
     open_rows = {t.spiff_id: t for t in db.session.scalars(
         select(Task).where(Task.project_id == project.id, Task.status == "open"))}
     ready = instance.ready_user_tasks()

@@ -25,7 +25,7 @@ def start_project(user, name, process="statutory_approval"):
                       created_at=now, updated_at=now, revision=0, data={})
     db.session.add(project)
     db.session.flush()
-    instance = rt.engine.start(definitions.parsed(definition),
+    instance = rt.engine.start(definitions.parsed(definition.id),
                                {"project_name": name, "district": user.district})
     created, _ = save_instance(project, instance, user)
     record("start", user, project, name=name, process=definition.key,

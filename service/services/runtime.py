@@ -20,6 +20,7 @@ class Runtime:
         self._calendar = None
         self._instances = OrderedDict()
         self._cache_size = cache_size
+        self._versions = {}
 
     def calendar(self):
         """The working-day calendar with administrator corrections applied."""
@@ -29,6 +30,13 @@ class Runtime:
 
     def calendar_changed(self):
         self._calendar = None
+
+    def version(self, definition_id, loader):
+        """Immutable facts of a deployed version (forms, metadata), loaded once per process."""
+        found = self._versions.get(definition_id)
+        if found is None:
+            found = self._versions[definition_id] = loader(definition_id)
+        return found
 
     def take_instance(self, project_id, revision):
         """A live instance cached at this revision, removed from the cache while it is used."""

@@ -8,6 +8,7 @@ from ..models import Project, Task
 from ..roles import may_act_on, may_see_district
 from . import signals
 from .audit import record
+from .definitions import version_info
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
 from .runtime import runtime
@@ -94,7 +95,7 @@ def unclaim(user, task_id):
 def form_context(task):
     """Process data a task's form sees and its rules may read."""
     context = dict(task.project.data or {})
-    meta = task.project.definition.meta["user_tasks"].get(task.step, {})
+    meta = version_info(task.project.definition_id).meta["user_tasks"].get(task.step, {})
     if meta.get("department_item"):
         context[meta["department_item"]] = task.department
     return context
@@ -102,14 +103,16 @@ def form_context(task):
 
 def task_form(task):
     """The form definition of the task, from the version its project runs on."""
-    return task.project.definition.forms.get(task.form) or {"key": task.form, "fields": []}
+    forms = version_info(task.project.definition_id).forms
+    return forms.get(task.form) or {"key": task.form, "fields": []}
 
 
 def validate_for_task(task, raw, locale):
     """Validated, normalised form values for a task, or Invalid (422) per field."""
     try:
         return validate_submission(task_form(task), raw, form_context(task), locale,
-                                   runtime().engine.evaluator)
+                                   runtime().engine.evaluator,
+                                   cache_key=(task.project.definition_id, task.form))
     except FormInvalid as exc:
         raise Invalid("the form has errors", errors=exc.errors) from None
 

@@ -1,0 +1,103 @@
+"""Tasks completed per second: (a) through the service's HTTP API, (b) bare SpiffWorkflow.
+
+(b) deserialises and serialises the workflow around each step, as a service that stores every
+instance must. Both run the same steps of workflows/statutory_approval.bpmn: the plan
+submission and city review, with the review returning the plan, over and over.
+
+    .venv/bin/python bench/complete_tasks.py [--projects 20] [--rounds 10]
+"""
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+PLAN = {"name": "基准项目", "households": 10, "in_kind_households": 6,
+        "monetary_households": 4, "survey_summary": "调查完成"}
+RETURN = {"decision": "return", "opinion": "补充材料"}
+
+
+def steps(rounds):
+    for _ in range(rounds):
+        yield "submit_plan", PLAN
+        yield "city_review", RETURN
+
+
+def bench_service(projects, rounds):
+    from conftest import ApiUser, make_config
+    from service import create_app
+    from service.cli import init_database
+    from service.seed import seed_demo
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app(make_config(Path(tmp)))
+        with app.app_context():
+            init_database()
+            seed_demo()
+        client = app.test_client()
+        office, city = ApiUser(client, "jingkou_office"), ApiUser(client, "city_review")
+        callers = {"submit_plan": office, "city_review": city}
+        ids = [office.post("/api/v1/projects", json={"name": f"p{i}"}).json["id"]
+               for i in range(projects)]
+        # Task ids are looked up outside the timed part, as a client would already hold them.
+        count, elapsed = 0, 0.0
+        for step, data in steps(rounds):
+            caller = callers[step]
+            rows = {t["project_id"]: t["id"] for t in caller.queue(step=step, page_size=100)}
+            started = time.perf_counter()
+            for pid in ids:
+                response = caller.post(f"/api/v1/tasks/{rows[pid]}/complete", json={"data": data})
+                assert response.status_code == 200, response.json
+            elapsed += time.perf_counter() - started
+            count += len(ids)
+        return count, elapsed
+
+
+def bench_bare(projects, rounds):
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.bpmn.parser import BpmnParser
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+    from SpiffWorkflow.util.task import TaskState
+    parser = BpmnParser()
+    parser.add_bpmn_file(str(ROOT / "workflows" / "statutory_approval.bpmn"))
+    spec = parser.get_spec("statutory_approval")
+    serializer = BpmnWorkflowSerializer()
+    states = []
+    for _ in range(projects):
+        workflow = BpmnWorkflow(spec)
+        workflow.do_engine_steps()
+        states.append(serializer.serialize_json(workflow))
+    count, started = 0, time.perf_counter()
+    for step, data in steps(rounds):
+        for i, state in enumerate(states):
+            workflow = serializer.deserialize_json(state)
+            task = workflow.get_next_task(state=TaskState.READY, manual=True)
+            assert task.task_spec.bpmn_id == step
+            task.data.update(data)
+            task.run()
+            workflow.do_engine_steps()
+            states[i] = serializer.serialize_json(workflow)
+            count += 1
+    return count, time.perf_counter() - started
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--projects", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args()
+    service_count, service_time = bench_service(args.projects, args.rounds)
+    bare_count, bare_time = bench_bare(args.projects, args.rounds)
+    service_rate, bare_rate = service_count / service_time, bare_count / bare_time
+    print(f"(a) service HTTP API:        {service_count} tasks in {service_time:.2f} s = "
+          f"{service_rate:.0f} tasks/s ({1000 * service_time / service_count:.2f} ms/task)")
+    print(f"(b) bare SpiffWorkflow+JSON: {bare_count} tasks in {bare_time:.2f} s = "
+          f"{bare_rate:.0f} tasks/s ({1000 * bare_time / bare_count:.2f} ms/task)")
+    print(f"ratio (a)/(b): {service_rate / bare_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()

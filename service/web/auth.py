@@ -1,0 +1,73 @@
+"""Sign in, sign out, and the language switch."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _, lazy_gettext
+from flask_login import login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired
+
+from ..extensions import db, login_manager
+from ..i18n import LANGUAGES
+from ..models import User
+from ..services.users import authenticate
+
+bp = Blueprint("auth", __name__)
+login_manager.login_view = "auth.login"
+login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Username", validators=[DataRequired()])
+    password = PasswordField("Password", validators=[DataRequired()])
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return db.session.get(User, int(user_id))
+
+
+def _safe_next(target):
+    """Only same-site paths, so a crafted link cannot send officials elsewhere."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
+        return target
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in with username and password; land on the work queue."""
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = authenticate(form.username.data.strip(), form.password.data)
+        if user is not None:
+            login_user(user)
+            session.permanent = True
+            return redirect(_safe_next(request.args.get("next")) or url_for("desk.queue"))
+        error = _("Wrong username or password.")
+    return render_template("login.html", form=form, error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Sign out (POST with CSRF token, so a link cannot sign anyone out)."""
+    logout_user()
+    flash(_("You have signed out."))
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/lang/<code>")
+def set_language(code):
+    """Switch the page language (Chinese or English) for this browser session."""
+    if code in LANGUAGES:
+        session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")) or url_for("desk.queue"))
+
+
+@bp.route("/")
+def home():
+    return redirect(url_for("desk.queue"))

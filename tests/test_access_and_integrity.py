@@ -1,0 +1,181 @@
+"""Who may see and act on what; concurrent completion; invalid data changes nothing."""
+import threading
+
+from conftest import ApiUser, make_config
+from flow import PLAN, open_steps, project, run_straight, start
+from service import create_app
+
+
+def test_runzhou_official_can_neither_see_nor_complete_a_jingkou_task(as_user):
+    pid = start(as_user)
+    task = as_user("jingkou_office").task_for(pid, "submit_plan")
+    runzhou = as_user("runzhou_office")
+    assert runzhou.queue() == []
+    assert runzhou.get(f"/api/v1/tasks/{task['id']}").status_code == 404
+    assert runzhou.get(f"/api/v1/projects/{pid}").status_code == 404
+    assert pid not in [p["id"] for p in runzhou.get("/api/v1/projects").json]
+    response = runzhou.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": PLAN})
+    assert response.status_code == 404
+    assert runzhou.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 404
+    assert open_steps(as_user, pid) == ["submit_plan"]
+
+
+def test_other_roles_in_the_district_cannot_act_on_the_task(as_user):
+    pid = start(as_user)
+    task = as_user("jingkou_office").task_for(pid, "submit_plan")
+    government = as_user("jingkou_gov")
+    assert government.queue() == []
+    response = government.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": PLAN})
+    assert response.status_code in (403, 404)
+    assert open_steps(as_user, pid) == ["submit_plan"]
+
+
+def test_department_official_acts_only_on_its_own_signoff(as_user):
+    pid = start(as_user)
+    run_straight(as_user, pid)
+    housing_task = as_user("dept_housing").task_for(pid, "joint_signoff")
+    audit = as_user("dept_audit")
+    response = audit.post(f"/api/v1/tasks/{housing_task['id']}/complete",
+                          json={"data": {"decision": "approve"}})
+    assert response.status_code in (403, 404)
+    assert [t["department"] for t in audit.queue(project_id=pid)] == ["audit"]
+
+
+def test_city_offices_see_every_district(as_user):
+    jingkou = start(as_user)
+    runzhou = start(as_user, "南门棚改", office="runzhou_office")
+    queue = as_user("city_supervisor").get("/api/v1/projects").json
+    assert {jingkou, runzhou} <= {p["id"] for p in queue}
+    only = as_user("runzhou_supervisor").get("/api/v1/projects").json
+    assert [p["id"] for p in only] == [runzhou]
+
+
+def test_only_a_district_office_starts_projects(as_user):
+    response = as_user("city_review").post("/api/v1/projects", json={"name": "x"})
+    assert response.status_code == 403
+    response = as_user("jingkou_office").post("/api/v1/projects", json={"name": ""})
+    assert response.status_code == 422 and "name" in response.json["errors"]["json"]
+
+
+def test_claim_moves_task_to_mine_and_others_see_it_claimed(as_user, runner):
+    result = runner.invoke(args=["users", "add", "--username", "jingkou_office2",
+                                 "--password", "demo-pass-2026", "--role", "district_office",
+                                 "--district", "jingkou"])
+    assert result.exit_code == 0, result.output
+    pid = start(as_user)
+    first, second = as_user("jingkou_office"), as_user("jingkou_office2")
+    task = first.task_for(pid, "submit_plan")
+    assert first.post(f"/api/v1/tasks/{task['id']}/claim").json["claimed_by"] == "jingkou_office"
+    assert [t["id"] for t in first.queue(scope="mine")] == [task["id"]]
+    assert second.queue() == []  # no longer unclaimed in the role queue
+    assert second.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 409
+    response = second.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": PLAN})
+    assert response.status_code == 409
+    assert first.post(f"/api/v1/tasks/{task['id']}/unclaim").status_code == 200
+    assert [t["id"] for t in second.queue()] == [task["id"]]
+
+
+def test_two_officials_completing_the_same_task_at_once(as_user, runner):
+    runner.invoke(args=["users", "add", "--username", "city_review2", "--password",
+                        "demo-pass-2026", "--role", "city_review"])
+    pid = start(as_user)
+    as_user("jingkou_office").complete(pid, "submit_plan", PLAN)
+    callers = [as_user("city_review"), as_user("city_review2")]
+    task = callers[0].task_for(pid, "city_review")
+    decisions = [{"decision": "return", "opinion": f"意见{i}"} for i in range(2)]
+    barrier, codes = threading.Barrier(2), [None, None]
+
+    def complete(i):
+        barrier.wait()
+        codes[i] = callers[i].post(f"/api/v1/tasks/{task['id']}/complete",
+                                   json={"data": decisions[i]}).status_code
+
+    threads = [threading.Thread(target=complete, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(codes) == [200, 409]
+    history = project(as_user, pid)["history"]
+    assert [e["action"] for e in history].count("complete") == 2  # submit + one review
+    assert open_steps(as_user, pid) == ["submit_plan"]
+
+
+def test_invalid_form_gets_422_per_field_and_changes_nothing(as_user):
+    pid = start(as_user)
+    office = as_user("jingkou_office")
+    before = project(as_user, pid)
+    task = office.task_for(pid, "submit_plan")
+    bad = {**PLAN, "households": "many", "in_kind_households": -1, "typename": "Evil",
+           "survey_summary": ""}
+    response = office.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": bad})
+    assert response.status_code == 422
+    errors = response.json["errors"]
+    assert {"households", "in_kind_households", "typename", "survey_summary"} <= set(errors)
+    assert all(isinstance(m, list) and m for m in errors.values())
+    after = project(as_user, pid)
+    assert after["history"] == before["history"] and after["data"] == before["data"]
+    assert office.get(f"/api/v1/tasks/{task['id']}").json["status"] == "open"
+
+
+def test_compensation_plan_refused_without_housing_or_30_day_comment(as_user):
+    from flow import COMPENSATION
+    pid = start(as_user)
+    run_straight(as_user, pid, until="file_compensation_plan")
+    office = as_user("jingkou_office")
+    task = office.task_for(pid, "file_compensation_plan")
+    short = {**COMPENSATION, "units_reserved": 69, "comment_end": "2026-12-20"}
+    response = office.client.post(f"/api/v1/tasks/{task['id']}/complete",
+                                  json={"data": short},
+                                  headers={**office.headers, "Accept-Language": "en"})
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"units_reserved", "comment_end"}
+    assert "30" in response.json["errors"]["comment_end"][0]
+    assert open_steps(as_user, pid) == ["file_compensation_plan"]
+
+
+def test_messages_follow_the_callers_language(as_user):
+    pid = start(as_user)
+    office = as_user("jingkou_office")
+    task = office.task_for(pid, "submit_plan")
+    url = f"/api/v1/tasks/{task['id']}/complete"
+    zh = office.post(url, json={"data": {}}).json["errors"]["name"][0]
+    en = office.client.post(url, json={"data": {}},
+                            headers={**office.headers, "Accept-Language": "en"})
+    assert zh == "此项为必填项。" and en.json["errors"]["name"][0] == "This field is required."
+
+
+def test_a_new_app_object_on_the_same_database_carries_on(app, as_user, tmp_path, clock):
+    pid = start(as_user)
+    as_user("jingkou_office").complete(pid, "submit_plan", PLAN)
+    fresh = create_app(make_config(tmp_path), clock=clock)  # same database, empty caches
+    city = ApiUser(fresh.test_client(), "city_review")
+    task = city.task_for(pid, "city_review")
+    response = city.post(f"/api/v1/tasks/{task['id']}/complete",
+                         json={"data": {"decision": "return", "opinion": "补充材料"}})
+    assert response.status_code == 200
+    assert [t["step"] for t in response.json["next_steps"]] == ["submit_plan"]
+    with fresh.app_context():
+        from service.extensions import db
+        db.engine.dispose()
+
+
+def test_requests_without_a_valid_token_get_401(client):
+    assert client.get("/api/v1/tasks").status_code == 401
+    response = client.get("/api/v1/projects", headers={"Authorization": "Bearer forged"})
+    assert response.status_code == 401 and response.json["message"]
+    bad = client.post("/api/v1/auth/token", json={"username": "jingkou_office",
+                                                  "password": "wrong"})
+    assert bad.status_code == 401
+
+
+def test_openapi_document_describes_the_api(client):
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.")
+    for path in ["/api/v1/auth/token", "/api/v1/projects", "/api/v1/projects/{project_id}",
+                 "/api/v1/tasks", "/api/v1/tasks/{task_id}", "/api/v1/tasks/{task_id}/claim",
+                 "/api/v1/tasks/{task_id}/unclaim", "/api/v1/tasks/{task_id}/complete"]:
+        assert path in spec["paths"], path
+    assert "bearerAuth" in spec["components"]["securitySchemes"]
+    assert "TaskSchema" in str(spec["components"]["schemas"]) or \
+        "Task" in str(spec["components"]["schemas"])
