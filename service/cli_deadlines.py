@@ -94,6 +94,13 @@ def run_sweep(at, batch):
     click.echo(" ".join(f"{name}={count}" for name, count in fired.items()))
 
 
+@escalations_group.command("backfill")
+def backfill():
+    """Give open tasks opened before this feature their yellow/red/level-2 thresholds."""
+    from .services.deadlines import backfill_thresholds
+    click.echo(f"{backfill_thresholds()} open task(s) got deadline thresholds")
+
+
 @scheduler_group.command("run")
 def scheduler_run():
     """Run the scheduler in the foreground (for deployments with several web processes)."""

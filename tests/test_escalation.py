@@ -146,3 +146,22 @@ def test_exports_xlsx_and_csv(as_user, runner, clock):
     assert response.mimetype == "text/csv" and "西津渡棚改" in response.data.decode("utf-8-sig")
     assert city.get("/api/v1/escalations/export",
                     query_string={"format": "pdf"}).status_code == 422
+
+
+def test_backfill_gives_old_open_tasks_thresholds(as_user, runner, clock, app):
+    from sqlalchemy import update
+
+    from service.extensions import db
+    from service.models import Task
+    project = start(as_user)
+    with app.app_context():  # as if opened before the deadline columns existed
+        db.session.execute(update(Task).values(yellow_at=None, red_at=None, level2_at=None,
+                                               next_alert_at=None, level2_days=None))
+        db.session.commit()
+    at(clock, 2026, 12, 8, 9, 0)
+    assert sweep(runner)["red"] == 0
+    result = runner.invoke(args=["escalations", "backfill"])
+    assert "1 open task(s)" in result.output
+    assert sweep(runner)["red"] == 1
+    task = as_user("jingkou_office").task_for(project["id"], "submit_plan")
+    assert task["deadline_level"] == "red"

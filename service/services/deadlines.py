@@ -137,3 +137,19 @@ def recompute_due_dates(day, actor=None):
                corrected_day=day.isoformat())
         changed += 1
     return changed
+
+
+def backfill_thresholds(batch=1000):
+    """Set thresholds on open tasks that have a due date but none yet (rows opened before the
+    deadline columns existed); returns how many. Commits per batch."""
+    done = 0
+    while True:
+        rows = db.session.scalars(select(Task).where(
+            Task.status == "open", Task.due_date.is_not(None), Task.yellow_at.is_(None))
+            .order_by(Task.id).limit(batch)).all()
+        if not rows:
+            return done
+        for task in rows:
+            open_task_deadlines(task)
+        db.session.commit()
+        done += len(rows)
