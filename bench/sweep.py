@@ -60,9 +60,10 @@ def insert_rows(project_id, count, due, batch_tag):
         return
     now = NOW.astimezone(dt.timezone.utc).replace(tzinfo=None)
     later = now + dt.timedelta(days=30)
-    params = {"created": now - dt.timedelta(days=20), "due_date": (later if not due else now).date(),
-              "due_at": later if not due else now, "yellow_at": now - dt.timedelta(hours=1)
-              if due else later, "red_at": later + dt.timedelta(days=1),
+    due_at = now if due else later
+    params = {"created": now - dt.timedelta(days=20), "due_date": due_at.date(),
+              "due_at": due_at, "yellow_at": now - dt.timedelta(hours=1) if due else later,
+              "red_at": later + dt.timedelta(days=1),
               "level2_at": later + dt.timedelta(days=9),
               "next_alert_at": now - dt.timedelta(hours=1) if due else later, "n": count}
     values = VALUES.format(project=project_id, prefix=batch_tag, g="g")

@@ -165,3 +165,13 @@ def test_backfill_gives_old_open_tasks_thresholds(as_user, runner, clock, app):
     assert sweep(runner)["red"] == 1
     task = as_user("jingkou_office").task_for(project["id"], "submit_plan")
     assert task["deadline_level"] == "red"
+
+
+def test_openapi_lists_the_contract_paths(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in ("/api/v1/escalations", "/api/v1/escalations/{escalation_id}/urge",
+                 "/api/v1/escalations/{escalation_id}/close", "/api/v1/escalations/statistics",
+                 "/api/v1/escalations/preview", "/api/v1/escalations/export",
+                 "/api/v1/escalations/ledger", "/api/v1/inbox", "/api/v1/calendar/days/{day}",
+                 "/api/v1/reports/monthly"):
+        assert path in paths, path

@@ -3,8 +3,8 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ..services import calendar
-from .deadline_schemas import CalendarDaySchema, CalendarPathSchema, CalendarQuerySchema, CalendarResultSchema, \
-    CalendarSetSchema, ClearResultSchema
+from .deadline_schemas import CalendarDaySchema, CalendarPathSchema, CalendarQuerySchema, \
+    CalendarResultSchema, CalendarSetSchema, ClearResultSchema
 from .security import BEARER, auth_required
 
 blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar",
