@@ -55,9 +55,11 @@ def set_day(day, is_workday, note="", actor=None):
     record("calendar_set", actor, date=day.isoformat(), is_workday=bool(is_workday),
            note=note or "", was_workday=before)
     db.session.flush()
-    changed = _apply(day, before, bool(is_workday), actor, recompute_due_dates)
-    db.session.commit()
-    rt.calendar_changed()
+    try:
+        changed = _apply(day, before, bool(is_workday), actor, recompute_due_dates)
+        db.session.commit()
+    finally:
+        rt.calendar_changed()  # a rolled-back correction must not stay in the cached calendar
     row.changed_tasks = changed
     return row
 
@@ -74,11 +76,13 @@ def clear_day(day, actor=None):
     db.session.delete(row)
     record("calendar_clear", actor, date=day.isoformat(), was_workday=before)
     db.session.flush()
-    rt.calendar_changed()
-    after = rt.calendar().is_workday(day)
-    changed = _apply(day, before, after, actor, recompute_due_dates)
-    db.session.commit()
-    rt.calendar_changed()
+    try:
+        rt.calendar_changed()
+        after = rt.calendar().is_workday(day)
+        changed = _apply(day, before, after, actor, recompute_due_dates)
+        db.session.commit()
+    finally:
+        rt.calendar_changed()
     return changed
 
 
