@@ -21,7 +21,9 @@ class Config:
     WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", ROOT / "workflows"))
     FORMS_DIR = Path(os.environ.get("FORMS_DIR", ROOT / "forms"))
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", ROOT / "instance" / "uploads"))
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    # The request may carry the form fields and multipart framing around the largest file.
+    MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
     TOKEN_MAX_AGE = int(os.environ.get("TOKEN_MAX_AGE", str(12 * 3600)))
     TIMEZONE = "Asia/Shanghai"
     DEFAULT_YELLOW_DAYS = int(os.environ.get("DEFAULT_YELLOW_DAYS", "2"))

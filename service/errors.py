@@ -1,6 +1,7 @@
-"""One JSON error shape for the API; every error rolls the session back."""
-from flask import jsonify
-from werkzeug.exceptions import HTTPException
+"""One JSON error shape for the API, an error page for the desk; every error rolls back."""
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .extensions import db
@@ -14,13 +15,40 @@ def error_body(status, message, errors=None):
     return body
 
 
+def _wants_json():
+    return request.path.startswith("/api/")
+
+
+def _page(status, message):
+    return render_template("error.html", status=status, message=message), status
+
+
 def register(app):
     """Install the error handlers."""
 
     @app.errorhandler(ServiceError)
     def service_error(exc):
         db.session.rollback()
-        return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status
+        if _wants_json():
+            return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status
+        return _page(exc.status, _(exc.message))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(exc):
+        from .forms import message
+        from .i18n import select_locale
+        limit = round(app.config["ATTACHMENT_MAX_BYTES"] / 1048576, 1)
+        if _wants_json():
+            text = message("file_too_large", select_locale(), max_mb=limit)
+            return jsonify(error_body(413, "the file was refused", {"file": [text]})), 413
+        return _page(413, message("file_too_large", select_locale(), max_mb=limit))
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc):
+        if _wants_json() or exc.code is None or exc.code < 400:
+            from .extensions import api
+            return api.handle_http_exception(exc)  # flask-smorest's JSON error shape
+        return _page(exc.code, _(HTTP_STATUS_CODES.get(exc.code, "Error")))
 
     @app.teardown_request
     def _rollback_unfinished(exc):

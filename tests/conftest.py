@@ -129,3 +129,11 @@ def web_login(client):
         return client.post("/login", data={"username": username, "password": password,
                                            "csrf_token": csrf_from(page.text)})
     return login
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item, so fixtures can tell a failed test."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

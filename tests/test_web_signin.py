@@ -32,3 +32,9 @@ def test_session_cookie_is_httponly_and_samesite(client, web_login):
     response = web_login("jingkou_office")
     cookie = response.headers.get("Set-Cookie", "")
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_are_chinese_even_for_an_english_browser_until_switched(client, web_login):
+    web_login("jingkou_office")
+    page = client.get("/desk/queue", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert "我的待办" in page.text

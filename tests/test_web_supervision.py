@@ -26,7 +26,7 @@ def test_escalation_cards_urge_and_close_off(as_user, client, web_login, runner,
                            data={"note": "请尽快报送", "csrf_token": token})
     assert response.status_code == 302
     page = client.get("/supervision/")
-    assert "已催办 1 次" in page.text
+    assert "已催办 1 次" in page.text and "已逾期 1 个工作日" in page.text
     response = client.post(f"/supervision/{card}/close", data={"note": "",
                                                                "csrf_token": token},
                            follow_redirects=True)

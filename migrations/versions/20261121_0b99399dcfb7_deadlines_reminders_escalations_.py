@@ -1,7 +1,7 @@
 """deadlines reminders escalations notifications reports
 
 Revision ID: 0b99399dcfb7
-Revises: d2a8cf17a65d
+Revises: e9a7dd07740d
 Create Date: 2026-11-21 07:43:32.814908
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0b99399dcfb7'
-down_revision = 'd2a8cf17a65d'
+down_revision = 'e9a7dd07740d'
 branch_labels = None
 depends_on = None
 

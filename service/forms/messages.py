@@ -21,6 +21,22 @@ MESSAGES = {
     "invalid_attachment": {"zh": "附件编号不正确。", "en": "Not a valid attachment reference."},
     "not_object": {"zh": "表单数据应为对象。", "en": "Form data must be an object."},
     "rule_failed": {"zh": "校验未通过。", "en": "This check failed."},
+    "attachment_foreign": {"zh": "附件 {ids} 不属于本项目。",
+                           "en": "Attachment {ids} does not belong to this project."},
+    "file_missing": {"zh": "请选择要上传的文件。", "en": "Choose a file to upload."},
+    "file_empty": {"zh": "文件为空。", "en": "The file is empty."},
+    "file_too_large": {"zh": "文件过大：单个文件不能超过 {max_mb} MB。",
+                       "en": "The file is too large: at most {max_mb} MB per file."},
+    "file_type": {"zh": "不允许的文件类型“{ext}”。允许：{allowed}。",
+                  "en": "File type \"{ext}\" is not allowed. Allowed: {allowed}."},
+    "file_signature": {"zh": "文件内容与扩展名“{ext}”不符，已拒收。",
+                       "en": "The file's content does not match its extension \"{ext}\"; refused."},
+    "reason_required": {"zh": "请填写退回理由。", "en": "Give a reason for returning."},
+    "no_return": {"zh": "此环节不能退回。", "en": "This step cannot be returned."},
+    "transfer_target": {"zh": "请选择同一科室的其他人员。",
+                        "en": "Choose another official of the same office."},
+    "transfer_reason": {"zh": "请填写转办理由。", "en": "Give a reason for the transfer."},
+    "draft_value": {"zh": "草稿内容格式不正确或过长。", "en": "This draft value is malformed or too long."},
 }
 
 

@@ -1,4 +1,5 @@
 """Database models, one module per concern."""
+from .attachments import Attachment
 from .audit import AuditEvent
 from .calendar import CalendarDay
 from .definitions import ProcessDefinition
@@ -9,6 +10,6 @@ from .projects import Project, ProjectState
 from .reports import JobRun, MonthlyReport
 from .tasks import Task
 
-__all__ = ["AuditEvent", "ProcessDefinition", "Department", "District", "User", "Project",
-           "ProjectState", "Task", "CalendarDay", "Escalation", "TitleCertificate", "Notification",
-           "OutboxEmail", "JobRun", "MonthlyReport"]
+__all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "Department", "District", "User",
+           "Project", "ProjectState", "Task", "CalendarDay", "Escalation", "TitleCertificate",
+           "Notification", "OutboxEmail", "JobRun", "MonthlyReport"]

@@ -7,6 +7,7 @@ from ..forms import FormInvalid, validate_submission
 from ..models import Project, Task
 from ..roles import may_act_on, may_see_district
 from . import signals
+from .attachments import reference_problems
 from .audit import record
 from .definitions import version_info
 from .errors import Conflict, Forbidden, Invalid, NotFound
@@ -24,15 +25,19 @@ def queue_filter(user):
     return and_(condition, or_(Task.department.is_(None), Task.department == user.department))
 
 
+def scope_condition(user, scope):
+    """SQL condition of a queue tab: `queue` (unclaimed in role queue), `mine` or `done`."""
+    if scope == "mine":
+        return and_(Task.status == "open", Task.claimed_by_id == user.id)
+    if scope == "done":
+        return and_(Task.status == "completed", Task.completed_by_id == user.id)
+    return and_(queue_filter(user), Task.claimed_by_id.is_(None))
+
+
 def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page=50,
                order="due"):
     """A page of the user's tasks: `queue` (unclaimed in role queue), `mine` or `done`."""
-    if scope == "mine":
-        query = select(Task).where(Task.status == "open", Task.claimed_by_id == user.id)
-    elif scope == "done":
-        query = select(Task).where(Task.status == "completed", Task.completed_by_id == user.id)
-    else:
-        query = select(Task).where(queue_filter(user), Task.claimed_by_id.is_(None))
+    query = select(Task).where(scope_condition(user, scope))
     if project_id:
         query = query.where(Task.project_id == project_id)
     if step:
@@ -110,11 +115,15 @@ def task_form(task):
 def validate_for_task(task, raw, locale):
     """Validated, normalised form values for a task, or Invalid (422) per field."""
     try:
-        return validate_submission(task_form(task), raw, form_context(task), locale,
-                                   runtime().engine.evaluator,
-                                   cache_key=(task.project.definition_id, task.form))
+        values = validate_submission(task_form(task), raw, form_context(task), locale,
+                                     runtime().engine.evaluator,
+                                     cache_key=(task.project.definition_id, task.form))
     except FormInvalid as exc:
         raise Invalid("the form has errors", errors=exc.errors) from None
+    errors = reference_problems(task, values, locale)
+    if errors:
+        raise Invalid("the form has errors", errors=errors)
+    return values
 
 
 def complete(user, task_id, raw, locale="zh"):

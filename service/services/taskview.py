@@ -7,11 +7,22 @@ from .tasks import form_context, task_form
 
 
 def initial_values(task, form):
-    """Draft values if saved, else each field's prefill from the project data."""
+    """Draft values if saved, else what was sent when this step was last done (a return brings
+    it back; the decision is chosen afresh), else each field's prefill from the project data."""
     if task.status != "open":
         return dict(task.data or {})
     context = form_context(task)
     values = {f["name"]: context.get(f["prefill"]) for f in form["fields"] if f.get("prefill")}
+    last = db.session.scalar(
+        select(Task).where(Task.project_id == task.project_id, Task.step == task.step,
+                           Task.status == "completed", Task.id != task.id,
+                           Task.department.is_(None) if task.department is None
+                           else Task.department == task.department)
+        .order_by(Task.id.desc()).limit(1))
+    if last is not None:
+        values.update({f["name"]: (last.data or {}).get(f["name"]) for f in form["fields"]
+                       if not f.get("decision") and not f.get("computed")
+                       and f["name"] in (last.data or {})})
     values.update(task.draft or {})
     return values
 

@@ -3,11 +3,10 @@
 
 def register(app):
     """Register the page blueprints, sign-in handling and template helpers."""
-    from . import auth, desk, helpers
+    from . import auth, desk, helpers, labels, projectpages, taskpages
     from . import calendar_admin, deadlines_nav, inbox, supervision, supervision_reports  # noqa
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(desk.bp)
-    app.register_blueprint(supervision.bp)
-    app.register_blueprint(calendar_admin.bp)
+    for module in (auth, desk, taskpages, projectpages, supervision, calendar_admin):
+        app.register_blueprint(module.bp)
     deadlines_nav.register(app)
     helpers.register(app)
+    labels.register(app)

@@ -1,10 +1,14 @@
-"""The officials' work queue (我的待办)."""
-from flask import Blueprint, render_template, request
+"""The officials' work queue (我的待办): tabs, filters, paging, claim and unclaim."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..services import tasks
+from ..services import deskview, tasks
+from ..services.errors import ServiceError
+from .auth import _safe_next
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
+TABS = ("queue", "mine", "done")
 
 
 @bp.route("/queue")
@@ -12,8 +16,38 @@ bp = Blueprint("desk", __name__, url_prefix="/desk")
 def queue():
     """Tasks of the official's role queue, their claimed tasks, and tasks they have done."""
     tab = request.args.get("tab", "queue")
-    scope = tab if tab in ("queue", "mine", "done") else "queue"
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = tasks.list_tasks(current_user, scope=scope, page=page, per_page=50,
-                                   order="completed" if scope == "done" else "due")
-    return render_template("desk/queue.html", rows=rows, total=total, tab=scope, page=page)
+    scope = tab if tab in TABS else "queue"
+    project_id = request.args.get("project", type=int)
+    step = request.args.get("step") or None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    view = deskview.queue_page(current_user, scope, project_id, step, page)
+    return render_template("desk/queue.html", tab=scope, page=page, project_id=project_id,
+                           step=step, **view)
+
+
+def _back(task_id):
+    return _safe_next(request.form.get("next")) or url_for("tasks_web.show", task_id=task_id)
+
+
+@bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
+@login_required
+def claim(task_id):
+    """Claim a task from the list: it moves to 'claimed by me'."""
+    try:
+        tasks.claim(current_user, task_id)
+        flash(_("Task claimed."))
+    except ServiceError as exc:
+        flash(_(exc.message), "error")
+    return redirect(_back(task_id))
+
+
+@bp.route("/tasks/<int:task_id>/unclaim", methods=["POST"])
+@login_required
+def unclaim(task_id):
+    """Give a claimed task back to the role queue."""
+    try:
+        tasks.unclaim(current_user, task_id)
+        flash(_("Task returned to the queue."))
+    except ServiceError as exc:
+        flash(_(exc.message), "error")
+    return redirect(_back(task_id))

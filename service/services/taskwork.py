@@ -1,0 +1,142 @@
+"""Drafts, returns (退回) and transfers (转办) of tasks; each one transaction with its audit row."""
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..forms import message
+from ..models import Task, User
+from ..roles import may_act_on
+from . import tasks
+from .attachments import add_file
+from .audit import record
+from .errors import Conflict, Invalid
+from .runtime import runtime
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _draft_problems(form, raw, locale):
+    names = {f["name"] for f in form["fields"] if not f.get("computed")}
+    if not isinstance(raw, dict):
+        return {"data": [message("not_object", locale)]}
+    errors = {}
+    for key, value in raw.items():
+        if key not in names:
+            errors[key] = [message("unknown", locale)]
+            continue
+        items = value if isinstance(value, list) else [value]
+        if len(items) > 50 or not all(isinstance(i, _SCALARS) for i in items) or \
+                any(isinstance(i, str) and len(i) > 5000 for i in items):
+            errors[key] = [message("draft_value", locale)]
+    return errors
+
+
+def save_draft(user, task_id, raw, locale="zh"):
+    """Keep unfinished form values on an open task (claiming it if unclaimed)."""
+    task = tasks._actionable(user, task_id)
+    errors = _draft_problems(tasks.task_form(task), raw, locale)
+    if errors:
+        raise Invalid("the draft has errors", errors=errors)
+    if task.claimed_by_id is None:
+        _claim_in_transaction(user, task)
+    elif task.claimed_by_id != user.id:
+        raise Conflict("another official has claimed this task")
+    task.draft = dict(raw)
+    record("draft", user, task.project, task, step=task.step, data=task.draft)
+    db.session.commit()
+    return task
+
+
+def attach_to_draft(user, task_id, field, filename, data, raw, locale="zh"):
+    """Upload a file into an attachment field, keeping the other typed values as a draft."""
+    task = tasks._actionable(user, task_id)
+    raw = dict(raw or {})
+    errors = _draft_problems(tasks.task_form(task), raw, locale)
+    if errors:
+        raise Invalid("the draft has errors", errors=errors)
+    try:
+        row = add_file(user, task, filename, data, field, locale)
+    except Invalid as exc:
+        found = exc.errors or {}
+        raise Invalid(exc.message, errors={field or "file": found.get("file") or
+                                           found.get("field") or []}) from None
+    current = raw.get(field) or []
+    raw[field] = [*(current if isinstance(current, list) else [current]), str(row.id)]
+    if task.claimed_by_id is None:
+        _claim_in_transaction(user, task)
+    task.draft = raw
+    record("draft", user, task.project, task, step=task.step, data=raw)
+    db.session.commit()
+    return row
+
+
+def _claim_in_transaction(user, task):
+    done = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.status == "open", Task.claimed_by_id.is_(None))
+        .values(claimed_by_id=user.id, claimed_at=runtime().clock.now_naive())
+        .execution_options(synchronize_session="fetch"))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("another official has claimed this task")
+    record("claim", user, task.project, task, step=task.step)
+
+
+def return_option(form):
+    """(decision field name, the option that returns the task) or (None, None)."""
+    for field in form["fields"]:
+        if field.get("decision"):
+            for option in field.get("options", []):
+                if option["value"] in tasks.RETURN_DECISIONS:
+                    return field["name"], option["value"]
+    return None, None
+
+
+def return_task(user, task_id, raw, reason, locale="zh"):
+    """Return a task to the previous step with a reason, where its decision field allows it."""
+    task = tasks.get_task(user, task_id)
+    form = tasks.task_form(task)
+    decision, value = return_option(form)
+    has_opinion = any(f["name"] == "opinion" for f in form["fields"])
+    if decision is None or not has_opinion:
+        raise Invalid("this step cannot be returned",
+                      errors={"decision": [message("no_return", locale)]})
+    if not (reason or "").strip():
+        raise Invalid("a reason is required", errors={"reason": [message("reason_required", locale)]})
+    data = {**(raw or {}), decision: value, "opinion": reason.strip()}
+    return tasks.complete(user, task_id, data, locale)
+
+
+def colleagues(user, task):
+    """Active officials of the same office (role, district, department) who may take the task."""
+    rows = db.session.scalars(select(User).where(
+        User.role == user.role, User.id != user.id, User.active.is_(True),
+        User.district.is_(None) if user.district is None else User.district == user.district,
+        User.department.is_(None) if user.department is None else
+        User.department == user.department).order_by(User.username)).all()
+    return [u for u in rows if may_act_on(u, task)]
+
+
+def transfer(user, task_id, to, reason, locale="zh"):
+    """Hand a task the user has claimed to a colleague of the same office, with a reason."""
+    task = tasks._actionable(user, task_id)
+    if task.claimed_by_id != user.id:
+        raise Conflict("only the official who claimed this task can transfer it")
+    target = next((u for u in colleagues(user, task) if u.username == to), None)
+    errors = {}
+    if target is None:
+        errors["to"] = [message("transfer_target", locale)]
+    if not (reason or "").strip():
+        errors["reason"] = [message("transfer_reason", locale)]
+    if errors:
+        raise Invalid("the task cannot be transferred", errors=errors)
+    done = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.status == "open",
+                           Task.claimed_by_id == user.id)
+        .values(claimed_by_id=target.id, claimed_at=runtime().clock.now_naive())
+        .execution_options(synchronize_session="fetch"))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("this task was completed or changed by another official")
+    record("transfer", user, task.project, task, step=task.step, to=target.username,
+           reason=reason.strip())
+    db.session.commit()
+    return task

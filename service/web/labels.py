@@ -1,0 +1,90 @@
+"""Page labels for stored keys: statuses, audit actions, steps, facts (registries, translated)."""
+from flask_babel import get_locale, gettext as _, lazy_gettext as L
+
+from ..forms import pick
+from ..services.definitions import version_info
+from .widgets import display, field_index, input_value, money_text
+
+STATUS_LABELS = {"in_progress": L("In progress"), "completed": L("Completed"),
+                 "rejected": L("Rejected"), "open": L("Open"), "cancelled": L("Cancelled")}
+ACTION_LABELS = {
+    "start": L("Project started"), "claim": L("Claimed"), "unclaim": L("Unclaimed"),
+    "complete": L("Completed"), "return": L("Returned"), "cancel": L("Cancelled"),
+    "reject": L("Rejected"), "finish": L("Project finished"), "draft": L("Draft saved"),
+    "attach": L("File uploaded"), "transfer": L("Transferred"), "export": L("Archive exported"),
+    "deploy": L("Process deployed"), "escalate": L("Escalated"), "remind": L("Reminder sent"),
+}
+OUTCOME_LABELS = {"approve": L("Approve"), "return": L("Return for revision"),
+                  "reject": L("Reject"), "object": L("Object")}
+#: project data names that are not form fields
+FACT_LABELS = {"name": L("Project name"), "project_name": L("Project name"),
+               "district": L("District"), "department": L("Department"),
+               "departments": L("Departments for the joint sign-off"),
+               "signoffs": L("Sign-off opinions"), "opinion": L("Opinion")}
+
+
+def lang():
+    """The page language."""
+    return str(get_locale() or "zh")
+
+
+def status_label(status):
+    return str(STATUS_LABELS.get(status, status or ""))
+
+
+def outcome_label(outcome):
+    return str(OUTCOME_LABELS.get(outcome, outcome or ""))
+
+
+def action_label(action):
+    return str(ACTION_LABELS.get(action, action))
+
+
+def step_title(definition, step):
+    """A step's title in the page language (its form title, else the BPMN name)."""
+    info = version_info(definition.id)
+    meta = info.meta["user_tasks"].get(step or "")
+    if meta is None:
+        return step or ""
+    form = info.forms.get(meta.get("form") or "")
+    return pick(form["title"], lang()) if form and form.get("title") else meta["name"]
+
+
+def task_title(task):
+    return step_title(task.project.definition, task.step)
+
+
+def fact_label(definition, name):
+    """The label of a project data name: its form field label, else a known label."""
+    spec = field_index(definition).get(name)
+    if spec:
+        return pick(spec["label"], lang())
+    return str(FACT_LABELS.get(name, name))
+
+
+def fact_value(definition, name, value):
+    """A project data value as page text (attachments are rendered as links separately)."""
+    return display(field_index(definition).get(name), value, lambda label: pick(label, lang()))
+
+
+def fact_type(definition, name):
+    spec = field_index(definition).get(name)
+    return spec["type"] if spec else ""
+
+
+def days_text(days):
+    """Working days left, or overdue, as page text."""
+    if days is None:
+        return ""
+    if days < 0:
+        return _("%(n)s working days overdue", n=-days)
+    return _("%(n)s working days left", n=days)
+
+
+def register(app):
+    """Install the label filters."""
+    for fn in (status_label, action_label, outcome_label, task_title, days_text):
+        app.jinja_env.filters[fn.__name__] = fn
+    app.jinja_env.globals.update(step_title=step_title, fact_label=fact_label,
+                                 fact_value=fact_value, fact_type=fact_type,
+                                 input_value=input_value, money_text=money_text)

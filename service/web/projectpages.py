@@ -1,0 +1,76 @@
+"""Project list, new project, project page (diagram, timeline, attachments), archive, files."""
+from flask import Blueprint, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from ..services import archive, attachments, projects, projectview
+from ..services.errors import Forbidden
+from .helpers import NAV
+
+bp = Blueprint("projects_web", __name__, url_prefix="/desk")
+NAV.append(("projects_web.index", "Projects", None))
+NAV.append(("projects_web.new", "New project", ("district_office",)))
+STATUSES = ("in_progress", "completed", "rejected")
+PER_PAGE = 50
+
+
+@bp.route("/projects")
+@login_required
+def index():
+    """The projects the office may see, with status and current step, filtered."""
+    district = request.args.get("district") or None
+    status = request.args.get("status") if request.args.get("status") in STATUSES else None
+    year = request.args.get("year", type=int)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    rows, total, current = projectview.project_list(current_user, district, status, year,
+                                                    page, PER_PAGE)
+    return render_template("desk/projects.html", rows=rows, total=total, current=current,
+                           page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+                           district=district, status=status, year=year, statuses=STATUSES,
+                           districts=projectview.district_codes())
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """A district office starts a statutory approval; lands on its first task."""
+    errors = {}
+    if request.method == "POST":
+        name = request.form.get("name", "").strip()
+        if not name or len(name) > 200:
+            errors["name"] = True
+        else:
+            project = projects.start_project(current_user, name)
+            first = projects.open_tasks(project)
+            if first:
+                return redirect(url_for("tasks_web.show", task_id=first[0].id))
+            return redirect(url_for(".show", project_id=project.id))
+    elif current_user.role not in projects.STARTER_ROLES:
+        raise Forbidden("only a district office can start a project")
+    return render_template("desk/new_project.html", errors=errors), 422 if errors else 200
+
+
+@bp.route("/projects/<int:project_id>")
+@login_required
+def show(project_id):
+    """Fields, status, diagram with marks, timeline and attachments of one project."""
+    return render_template("desk/project.html",
+                           **projectview.project_page(current_user, project_id))
+
+
+@bp.route("/projects/<int:project_id>/archive")
+@login_required
+def export(project_id):
+    """The project archive (档案) as one ZIP."""
+    name, stream = archive.build_archive(current_user, project_id)
+    return send_file(stream, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@login_required
+def download(attachment_id):
+    """An attachment, for officials who may see its project."""
+    row = attachments.get_attachment(current_user, attachment_id)
+    response = send_file(attachments.file_path(row), mimetype=row.content_type,
+                         as_attachment=True, download_name=row.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
