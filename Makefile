@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install bench translations
+.PHONY: run test install bench bench-sweep translations
 
 ASSETS := service/static/dist/.built-stamp
 
@@ -35,3 +35,6 @@ test: install
 
 bench: install
 	$(BIN)/python bench/complete_tasks.py
+
+bench-sweep: install
+	$(BIN)/python bench/sweep.py

@@ -27,8 +27,11 @@ def create_app(config=Config, clock=None):
     app.extensions["approval"] = Runtime(clock=clock, calendar_loader=load_overrides)
 
     from . import api as api_package, errors, cli, web
+    from .services import deadlines  # noqa: F401 - connects the deadline signal receivers
     api_package.register(api, csrf)
     web.register(app)
     errors.register(app)
     cli.register(app)
+    from .scheduler import start_embedded
+    start_embedded(app)
     return app

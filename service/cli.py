@@ -119,3 +119,6 @@ def register(app):
 
     from .cli_users import users_group
     app.cli.add_command(users_group)
+
+    from . import cli_deadlines
+    cli_deadlines.register(app)

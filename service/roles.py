@@ -6,12 +6,15 @@ ROLES = {
     "finance": {"zh": "财政局", "en": "Finance", "district": False},
     "joint_review": {"zh": "联审部门", "en": "Joint review department", "district": False},
     "supervisor": {"zh": "督查室", "en": "Supervisor", "district": False},
+    "leading_group": {"zh": "领导小组办公室", "en": "Leading-group office", "district": False},
     "policy_staff": {"zh": "政策科", "en": "Policy staff", "district": False},
     "admin": {"zh": "系统管理员", "en": "Administrator", "district": False},
 }
 LANE_ROLES = ("district_office", "city_review", "district_government", "finance", "joint_review")
 DISTRICT_ROLES = tuple(k for k, v in ROLES.items() if v["district"])
 RULE_EDITOR_ROLES = ("policy_staff", "admin")
+#: who works the supervisors' desk (escalations, statistics, reports, exports)
+SUPERVISING_ROLES = ("supervisor", "leading_group")
 
 
 def may_see_district(user, district):

@@ -16,6 +16,7 @@ DEPARTMENTS = [
     ("urban_management", "城市管理局", "Urban Management"),
 ]
 DEMO_PASSWORD = "demo-pass-2026"
+DEMO_MAIL_DOMAIN = "zj.example.gov.cn"
 
 
 def demo_users():
@@ -29,6 +30,7 @@ def demo_users():
     users += [("city_review", "city_review", None, None, "市征收办"),
               ("city_finance", "finance", None, None, "市财政局"),
               ("city_supervisor", "supervisor", None, None, "市政府督查室"),
+              ("leading_group_office", "leading_group", None, None, "棚改领导小组办公室"),
               ("policy", "policy_staff", None, None, "市征收办政策科"),
               ("admin", "admin", None, None, "系统管理员")]
     users += [(f"dept_{code}", "joint_review", None, code, name) for code, name, _ in DEPARTMENTS]
@@ -52,6 +54,6 @@ def seed_demo():
         if db.session.scalar(select(User.id).where(User.username == username)):
             continue
         created.append(create_user(username, DEMO_PASSWORD, role, district, department,
-                                   display_name=display))
+                                   display_name=display, email=f"{username}@{DEMO_MAIL_DOMAIN}"))
     db.session.commit()
     return created

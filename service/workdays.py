@@ -30,6 +30,17 @@ class WorkCalendar:
                 remaining -= 1
         return day
 
+    def subtract_working_days(self, start, days):
+        """The working day `days` working days before `start` (`start` itself when days is 0)."""
+        day, remaining = start, int(days)
+        while remaining > 0:
+            if self.is_workday(day):
+                remaining -= 1
+            day -= dt.timedelta(days=1)
+        while not self.is_workday(day):
+            day -= dt.timedelta(days=1)
+        return day
+
     def working_days_between(self, start, end):
         """Working days after `start` up to and including `end`; negative when end < start."""
         if end < start:

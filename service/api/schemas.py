@@ -69,6 +69,11 @@ class TaskSchema(Schema):
     completed_at = LocalDateTime(allow_none=True)
     outcome = fields.String(allow_none=True)
     facts = fields.Dict(allow_none=True)
+    deadline_level = fields.Function(
+        lambda t: (None, "yellow", "red", "level2")[t.alert_level + 1]
+        if t.alert_level is not None else None,
+        metadata={"description": "highest deadline level reached: yellow, red, level2"})
+    completed_late = fields.Boolean(allow_none=True)
 
 
 class AuditEventSchema(Schema):

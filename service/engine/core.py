@@ -5,6 +5,7 @@ definitions and state strings and stores what it gets back.
 """
 import json
 from collections import OrderedDict
+from datetime import timezone
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -18,6 +19,8 @@ from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
 from SpiffWorkflow.bpmn.serializer.default.workflow import (
     BpmnWorkflowConverter, WorkflowConverter)
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition, TimerEventDefinition)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -143,9 +146,38 @@ class Instance:
         except (SpiffWorkflowException, ExpressionError) as exc:
             raise EngineError(str(exc)) from exc
 
-    def advance(self):
-        """Fire due timers and run automatic steps."""
+    def timers(self):
+        """(waiting task, moment it fires as aware UTC) of every timer the instance waits on."""
+        found = []
+        for task in list(self.workflow.event_manager.tasks.values()):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            value = task._get_internal_data("event_value")
+            if isinstance(definition, CycleTimerEventDefinition) and isinstance(value, dict):
+                value = value.get("next")
+            try:
+                moment = TimerEventDefinition.get_datetime(value) if value else None
+            except (TypeError, ValueError):
+                moment = None
+            if moment is not None:
+                found.append((task, moment))
+        return found
+
+    def next_timer(self):
+        """When the earliest waiting timer fires (aware UTC), or None."""
+        moments = [moment for _, moment in self.timers()]
+        return min(moments) if moments else None
+
+    def advance(self, now=None):
+        """Fire due timers (those due at `now`, default the wall clock) and run automatic steps."""
         try:
+            if now is not None:
+                now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+                for task, moment in self.timers():
+                    if moment <= now and not isinstance(
+                            task.task_spec.event_definition, CycleTimerEventDefinition):
+                        task._set_internal_data(event_fired=True)
             self.workflow.refresh_timers()
             self.workflow.do_engine_steps()
         except (SpiffWorkflowException, ExpressionError) as exc:

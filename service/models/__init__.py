@@ -1,10 +1,15 @@
 """Database models, one module per concern."""
 from .attachments import Attachment
 from .audit import AuditEvent
+from .calendar import CalendarDay
 from .definitions import ProcessDefinition
+from .escalations import Escalation, TitleCertificate
+from .notifications import Notification, OutboxEmail
 from .people import Department, District, User
 from .projects import Project, ProjectState
+from .reports import JobRun, MonthlyReport
 from .tasks import Task
 
-__all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "Department", "District", "User", "Project",
-           "ProjectState", "Task"]
+__all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "Department", "District", "User",
+           "Project", "ProjectState", "Task", "CalendarDay", "Escalation", "TitleCertificate",
+           "Notification", "OutboxEmail", "JobRun", "MonthlyReport"]

@@ -15,6 +15,10 @@ class Task(db.Model):
         Index("ix_tasks_due", "status", "due_at"),
         Index("ix_tasks_project", "project_id", "status"),
         Index("ix_tasks_completed_by", "completed_by_id", "completed_at"),
+        # The sweep: open tasks whose next unfired level (yellow, red, level 2) is due.
+        Index("ix_tasks_next_alert", "next_alert_at"),
+        # The forecast: open tasks that are yellow or worse at a given moment.
+        Index("ix_tasks_yellow", "status", "yellow_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
@@ -33,6 +37,15 @@ class Task(db.Model):
     yellow_days: Mapped[int | None]
     due_date: Mapped[dt.date | None]
     due_at: Mapped[dt.datetime | None]
+    level2_days: Mapped[int | None]
+    # Thresholds in naive UTC, set when the row opens or its due date is recomputed.
+    yellow_at: Mapped[dt.datetime | None]
+    red_at: Mapped[dt.datetime | None]
+    level2_at: Mapped[dt.datetime | None]
+    next_alert_at: Mapped[dt.datetime | None]
+    alert_level: Mapped[int | None]
+    completed_late: Mapped[bool | None]
+    days_taken: Mapped[int | None]
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     completed_at: Mapped[dt.datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(40))

@@ -5,6 +5,7 @@ from sqlalchemy import select, update
 
 from ..extensions import db
 from ..models import ProjectState, Task
+from ..models.timestamps import utc_naive
 from . import signals
 from .definitions import parsed, version_info
 from .runtime import runtime
@@ -44,6 +45,8 @@ def save_instance(project, instance, actor=None):
     project.data = json_safe(instance.data)
     if project.data.get("plan_year"):
         project.plan_year = project.data["plan_year"]
+    upcoming = instance.next_timer()
+    project.next_timer_at = utc_naive(upcoming) if upcoming else None
     if instance.completed:
         project.status = instance.end_status()
         project.completed_at = now

@@ -146,7 +146,7 @@ def complete(user, task_id, raw, locale="zh"):
     if done.rowcount != 1:
         db.session.rollback()
         raise Conflict("this task was completed or claimed by another official")
-    project = db.session.get(Project, task.project_id, with_for_update=True,
+    project = db.session.get(Project, task.project_id, with_for_update={"of": Project},
                              populate_existing=True)
     instance = load_instance(project)
     task_values = dict(values)

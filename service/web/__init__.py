@@ -4,10 +4,13 @@
 def register(app):
     """Register the page blueprints, sign-in handling and template helpers."""
     from . import auth, desk, helpers, labels, process_tools, processes, projectpages, taskpages
-    for module in (auth, desk, taskpages, projectpages, processes, process_tools):
+    from . import calendar_admin, deadlines_nav, inbox, supervision, supervision_reports  # noqa
+    for module in (auth, desk, taskpages, projectpages, supervision, calendar_admin, processes,
+                   process_tools):
         app.register_blueprint(module.bp)
     entry = ("processes.index", "Processes", ("policy_staff", "admin"))
     if entry not in helpers.NAV:
         helpers.NAV.append(entry)
+    deadlines_nav.register(app)
     helpers.register(app)
     labels.register(app)

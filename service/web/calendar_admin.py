@@ -1,0 +1,59 @@
+"""The administrator's page for working-day calendar corrections."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import Schema, fields, validate
+
+from ..services import calendar
+from .pageforms import flash_errors, parse, run
+
+bp = Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar")
+
+
+class DayFormSchema(Schema):
+    day = fields.Date(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(["workday", "holiday"]))
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+
+
+class ClearFormSchema(Schema):
+    day = fields.Date(required=True)
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if current_user.role != "admin":
+        abort(403)
+
+
+@bp.route("/")
+def days():
+    """Corrections in force, and the form to add one."""
+    return render_template("admin/calendar.html", rows=calendar.list_days())
+
+
+@bp.route("/set", methods=["POST"])
+def set_day():
+    """Mark a date as working day or day off."""
+    body, errors = parse(DayFormSchema(), request.form)
+    if errors:
+        flash_errors(errors)
+    else:
+        row = run(lambda: calendar.set_day(body["day"], body["kind"] == "workday", body["note"],
+                                           actor=current_user), _("The calendar is corrected."))
+        if row is not None:
+            flash(_("%(count)s open tasks got a new due date.", count=row.changed_tasks))
+    return redirect(url_for(".days"))
+
+
+@bp.route("/clear", methods=["POST"])
+def clear_day():
+    """Remove a correction."""
+    body, errors = parse(ClearFormSchema(), request.form)
+    if errors:
+        flash_errors(errors)
+    else:
+        run(lambda: calendar.clear_day(body["day"], actor=current_user),
+            _("The correction is removed."))
+    return redirect(url_for(".days"))

@@ -1,0 +1,85 @@
+"""The supervisors' desk: escalation cards (red, yellow, level 2), urge (催办), close off (销号),
+exports of the list and the ledger (台账)."""
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..api.deadline_schemas import CloseSchema, EscalationQuerySchema, ExportQuerySchema, \
+    UrgeSchema
+from ..models import Department, District
+from ..extensions import db
+from ..services import escalations, exports
+from ..services.errors import Forbidden
+from .pageforms import flash_errors, parse, run
+
+bp = Blueprint("supervision", __name__, url_prefix="/supervision")
+PER_PAGE = 50
+
+
+@bp.before_request
+@login_required
+def _supervisors_only():
+    try:
+        escalations.require_supervisor(current_user)
+    except Forbidden:
+        abort(403)
+
+
+def filter_choices():
+    """Districts and offices for the filter form."""
+    from sqlalchemy import select
+    return {"districts": db.session.scalars(select(District).order_by(District.code)).all(),
+            "departments": db.session.scalars(select(Department).order_by(Department.code)).all()}
+
+
+@bp.route("/")
+def escalation_list():
+    """Escalation cards with filters: district, office, step, level, age, status."""
+    filters, errors = parse(EscalationQuerySchema(), request.args)
+    if errors:
+        flash_errors(errors)
+        filters = {"status": "open"}
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = escalations.list_escalations(current_user, page=page, per_page=PER_PAGE,
+                                               **filters)
+    query = {k: v for k, v in request.args.items() if k != "page"}
+    return render_template("supervision/escalations.html", rows=rows, total=total, page=page,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), filters=filters,
+                           query=query, **filter_choices())
+
+
+@bp.route("/<int:escalation_id>/urge", methods=["POST"])
+def urge(escalation_id):
+    """催办 from the card."""
+    body, errors = parse(UrgeSchema(), request.form)
+    if errors:
+        flash_errors(errors)
+    else:
+        run(lambda: escalations.urge(current_user, escalation_id, body["note"]),
+            _("The office has been urged."))
+    return redirect(request.form.get("back") or url_for(".escalation_list"))
+
+
+@bp.route("/<int:escalation_id>/close", methods=["POST"])
+def close(escalation_id):
+    """销号 from the card, with a note."""
+    body, errors = parse(CloseSchema(), request.form)
+    if errors:
+        flash_errors(errors)
+    else:
+        run(lambda: escalations.close(current_user, escalation_id, body["note"]),
+            _("The item is closed off."))
+    return redirect(request.form.get("back") or url_for(".escalation_list"))
+
+
+@bp.route("/export/<any(list, ledger):kind>")
+def export(kind):
+    """The list or the ledger as XLSX or CSV, with the page's filters."""
+    query, errors = parse(ExportQuerySchema(), request.args)
+    if errors:
+        flash_errors(errors)
+        return redirect(url_for(".escalation_list"))
+    content, mimetype, filename = exports.export(current_user, kind, query.pop("format"),
+                                                 **query)
+    return Response(content, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
