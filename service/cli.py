@@ -115,6 +115,8 @@ def register(app):
         except ServiceError as exc:
             _fail(exc)
 
+    from . import cli_definitions
+    cli_definitions.register(definitions_group)
     app.cli.add_command(definitions_group)
 
     from .cli_users import users_group

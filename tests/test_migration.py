@@ -142,3 +142,25 @@ def test_a_finished_step_missing_from_the_new_version_keeps_the_project_where_it
     result = as_user("city_review").complete(pid, "city_review",
                                              {"decision": "return", "opinion": "补充"})
     assert [s["step"] for s in result["next_steps"]] == ["declare_project"]
+
+
+def test_rollback_and_migrate_from_the_command_line(as_user, runner):
+    office, policy = as_user("jingkou_office"), as_user("policy")
+    pid = office.post("/api/v1/projects", json={"name": "命令行迁移"}).json["id"]
+    complete_step(as_user, pid, "submit_plan")
+    v2 = upload(policy, RENAMED, note="改名").json["id"]
+    result = runner.invoke(args=["definitions", "migrate", str(v2), "--as", "jingkou_office",
+                                 "--projects", str(pid)])
+    assert result.exit_code != 0 and "policy staff" in result.output
+    result = runner.invoke(args=["definitions", "migrate", str(v2), "--as", "policy",
+                                 "--projects", str(pid), "--dry-run"])
+    assert result.exit_code == 0 and '"code": "open_step_missing"' in result.output
+    result = runner.invoke(args=["definitions", "migrate", str(v2), "--as", "policy",
+                                 "--projects", str(pid), "--map", "city_review=city_assessment"])
+    assert result.exit_code == 0 and '"migrated": true' in result.output
+    assert project(as_user, pid)["process"]["version"] == 2
+    result = runner.invoke(args=["definitions", "rollback", "1", "--as", "policy",
+                                 "--note", "撤回"])
+    assert result.exit_code == 0, result.output
+    assert "version 3" in result.output
+    assert definitions(policy)[0]["change_note"] == "rollback to version 1: 撤回"
