@@ -51,10 +51,12 @@ def save_instance(project, instance, actor=None):
         project.status = instance.end_status()
         project.completed_at = now
     created, cancelled = sync_tasks(project, instance, now)
+    # Receivers fill in the new rows before they are inserted: one INSERT, no UPDATE after.
     if created:
         signals.tasks_opened.send(project, tasks=created, actor=actor)
     if cancelled:
         signals.tasks_closed.send(project, tasks=cancelled, actor=actor)
+    db.session.flush()
     return created, cancelled
 
 
@@ -64,7 +66,10 @@ def keep(project, instance):
 
 
 def sync_tasks(project, instance, now):
-    """Open a row for each new READY user task; cancel rows whose task is no longer READY."""
+    """Open a row for each new READY user task; cancel rows whose task is no longer READY.
+
+    The new rows are added to the session, not yet flushed.
+    """
     definition = version_info(project.definition_id)
     open_rows = {t.spiff_id: t for t in db.session.scalars(
         select(Task).where(Task.project_id == project.id, Task.status == "open"))}
@@ -77,7 +82,6 @@ def sync_tasks(project, instance, now):
         row.status = "cancelled"
         row.completed_at = now
     db.session.add_all(created)
-    db.session.flush()
     return created, cancelled
 
 
