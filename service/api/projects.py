@@ -1,6 +1,6 @@
 """Projects: start one, list those the caller may see, show one."""
 from flask import g
-from flask_smorest import Blueprint, Page
+from flask_smorest import Blueprint
 
 from ..services import projects
 from .schemas import ProjectCreateSchema, ProjectQuerySchema, ProjectSchema, ProjectSummarySchema

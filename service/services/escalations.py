@@ -2,7 +2,7 @@
 (催办) and close off (销号)."""
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..clock import SHANGHAI
 from ..extensions import db
@@ -15,6 +15,7 @@ from .errors import Conflict, Forbidden, NotFound
 from .notices import CERTIFICATE_STEP, split_name
 from .notify import Recipients, notify
 from .runtime import runtime
+from .paging import page_of
 
 LEVELS = {name: level for level, name in LEVEL_NAMES.items()}
 STATUS_FILTERS = {
@@ -66,10 +67,8 @@ def escalation_query(user, district=None, department=None, step=None, level=None
 def list_escalations(user, page=1, per_page=50, **filters):
     """A page of escalations, most serious and oldest first, with the total count."""
     query = escalation_query(user, **filters)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Escalation.level.desc(), Escalation.fired_at,
-                                             Escalation.id)
-                              .offset((page - 1) * per_page).limit(per_page)).all()
+    rows, total = page_of(query, (Escalation.level.desc(), Escalation.fired_at, Escalation.id),
+                          page, per_page)
     return [describe(row) for row in rows], total
 
 

@@ -5,6 +5,7 @@ from ..extensions import db
 from ..models import Notification
 from .errors import NotFound
 from .runtime import runtime
+from .paging import page_of
 
 
 def list_inbox(user, unread=False, page=1, per_page=50):
@@ -12,10 +13,7 @@ def list_inbox(user, unread=False, page=1, per_page=50):
     query = select(Notification).where(Notification.user_id == user.id)
     if unread:
         query = query.where(Notification.read_at.is_(None))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Notification.id.desc())
-                              .offset((page - 1) * per_page).limit(per_page)).all()
-    return rows, total
+    return page_of(query, (Notification.id.desc(),), page, per_page)
 
 
 def unread_count(user):

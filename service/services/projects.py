@@ -1,5 +1,5 @@
 """Starting projects and reading the ones an official may see."""
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import AuditEvent, Project, Task
@@ -9,6 +9,7 @@ from .audit import record
 from .errors import Forbidden, NotFound
 from .instances import keep, save_instance
 from .runtime import runtime
+from .paging import page_of
 
 STARTER_ROLES = ("district_office",)
 
@@ -50,10 +51,7 @@ def list_projects(user, district=None, status=None, year=None, page=1, per_page=
                           (Project.plan_year, year)):
         if value:
             query = query.where(column == value)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    rows = db.session.scalars(query.order_by(Project.id.desc())
-                              .offset((page - 1) * per_page).limit(per_page)).all()
-    return rows, total
+    return page_of(query, (Project.id.desc(),), page, per_page)
 
 
 def get_project(user, project_id):

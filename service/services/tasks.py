@@ -13,6 +13,7 @@ from .definitions import version_info
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
 from .runtime import runtime
+from .paging import page_of
 
 RETURN_DECISIONS = {"return", "object"}
 
@@ -42,13 +43,10 @@ def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page
         query = query.where(Task.project_id == project_id)
     if step:
         query = query.where(Task.step == step)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     ordering = {"due": (Task.due_at.is_(None), Task.due_at, Task.id),
                 "created": (Task.created_at.desc(), Task.id.desc()),
                 "completed": (Task.completed_at.desc(), Task.id.desc())}[order]
-    rows = db.session.scalars(query.order_by(*ordering)
-                              .offset((page - 1) * per_page).limit(per_page)).all()
-    return rows, total
+    return page_of(query, ordering, page, per_page)
 
 
 def get_task(user, task_id):
