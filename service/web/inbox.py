@@ -20,6 +20,7 @@ def inbox():
     rows, total = notices.list_inbox(current_user, (query or {}).get("unread", False), page,
                                    PER_PAGE)
     return render_template("desk/inbox.html", rows=rows, total=total, page=page,
+                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
                            unread=(query or {}).get("unread", False))
 
 
