@@ -84,6 +84,12 @@ class ApiUser:
     def post(self, url, **kwargs):
         return self.client.post(url, headers=self.headers, **kwargs)
 
+    def put(self, url, **kwargs):
+        return self.client.put(url, headers=self.headers, **kwargs)
+
+    def delete(self, url, **kwargs):
+        return self.client.delete(url, headers=self.headers, **kwargs)
+
     def queue(self, scope="queue", **params):
         response = self.get("/api/v1/tasks", query_string={"scope": scope, **params})
         assert response.status_code == 200, response.json

@@ -77,3 +77,48 @@ def test_new_form_drafted_in_the_editor_is_chosen_in_the_modeler_and_deployed(
     tasks = {t["id"]: t for t in deployed["user_tasks"]}
     assert tasks["top_up_funds"]["form"] == "hearing_record"
     assert deployed["forms"]["hearing_record"]["fields"][0]["name"] == "hearing_date"
+
+
+def test_draft_saved_in_the_modeler_is_reopened_from_the_server(browser_session, as_user):
+    page = browser_session("policy")
+    page.goto("/desk/processes/1/edit")
+    page.click('.djs-element[data-element-id="submit_plan"]')
+    field = page.locator("#bio-properties-panel-approval-timeLimit")
+    if not field.is_visible():
+        page.click('[data-group-id="group-approval"] .bio-properties-panel-group-header')
+    field.fill("4")
+    field.press("Tab")
+    page.wait_for_timeout(600)  # the panel writes after its input debounce
+    page.fill("#draft-title", "申报时限改4天")
+    page.fill("#note", "项目申报时限改为4个工作日")
+    page.click("#save-draft")
+    page.wait_for_selector("#status >> text=服务器")
+    assert "draft=" in page.url
+
+    [draft] = as_user("policy").get("/api/v1/process-drafts").json
+    assert (draft["title"], draft["saved_by"], draft["based_on_version"]) == (
+        "申报时限改4天", "policy", 1)
+
+    page.evaluate("localStorage.clear()")  # a cleared browser: the draft is on the server
+    page.goto("/desk/processes/1/edit")
+    row = page.locator("#server-drafts tr", has_text="申报时限改4天")
+    assert "市征收办政策科" in row.inner_text()  # who saved it
+    row.locator("a.open-draft-link").click()
+    page.wait_for_selector("#open-draft-banner")
+    page.click('.djs-element[data-element-id="submit_plan"]')
+    field = page.locator("#bio-properties-panel-approval-timeLimit")
+    if not field.is_visible():
+        page.click('[data-group-id="group-approval"] .bio-properties-panel-group-header')
+    assert field.input_value() == "4"
+    assert page.input_value("#note") == "项目申报时限改为4个工作日"
+
+    colleague = browser_session("admin")  # another official, another browser
+    colleague.goto("/desk/processes/1")
+    assert "申报时限改4天" in colleague.locator("#server-drafts").inner_text()
+
+    page.click("#deploy")
+    page.wait_for_url("**/desk/processes/2")
+    assert "项目申报时限改为4个工作日" in page.content()
+    assert "申报时限改4天" not in page.locator("#server-drafts").inner_text()
+    kept = as_user("policy").get(f"/api/v1/process-drafts/{draft['id']}").json
+    assert kept["deployed_definition_id"] == 2

@@ -19,11 +19,25 @@ def load_forms(directory):
     return forms
 
 
+def form_shape_problems(form):
+    """Problems with a form's structure alone: an object with lists of field and rule objects."""
+    if not isinstance(form, dict):
+        return ["a form definition must be an object"]
+    problems = []
+    for part in ("fields", "rules"):
+        items = form.get(part, [] if part == "rules" else None)
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            problems.append(f"a form needs a list of {part}, each an object")
+    return problems
+
+
 def form_problems(form):
     """A list of human-readable problems with a form definition (empty when it is fine)."""
     problems = []
     if not isinstance(form, dict) or not isinstance(form.get("fields"), list):
         return ["a form needs a list of fields"]
+    if form_shape_problems(form):
+        return form_shape_problems(form)  # field and rule checks need objects
     if not NAME.match(str(form.get("key", ""))):
         problems.append(f"form key {form.get('key')!r} must be lower-case letters, digits, _")
     seen = set()

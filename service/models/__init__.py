@@ -3,6 +3,7 @@ from .attachments import Attachment
 from .audit import AuditEvent
 from .calendar import CalendarDay
 from .definitions import ProcessDefinition
+from .drafts import ProcessDraft
 from .escalations import Escalation, TitleCertificate
 from .notifications import Notification, OutboxEmail
 from .people import Department, District, User
@@ -10,6 +11,6 @@ from .projects import Project, ProjectState
 from .reports import JobRun, MonthlyReport
 from .tasks import Task
 
-__all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "Department", "District", "User",
+__all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "ProcessDraft", "Department", "District", "User",
            "Project", "ProjectState", "Task", "CalendarDay", "Escalation", "TitleCertificate",
            "Notification", "OutboxEmail", "JobRun", "MonthlyReport"]

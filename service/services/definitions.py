@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..engine.validation import validate
 from ..engine.xmlsafe import UnsafeXMLError, parse_xml
@@ -14,7 +15,7 @@ from ..forms import form_problems, load_forms
 from ..models import ProcessDefinition
 from ..roles import ROLES, may_change_rules
 from .audit import record
-from .errors import Forbidden, Invalid, NotFound
+from .errors import Conflict, Forbidden, Invalid, NotFound
 from .runtime import runtime
 
 
@@ -92,20 +93,30 @@ def deploy(xml, available_forms, actor=None, note="", locale="zh", action="deplo
     current = latest(key, required=False)
     if current is not None and current.sha256 == sha:
         return current, False
-    # Lock the key's versions so two deployments cannot take the same number.
-    db.session.execute(select(ProcessDefinition.id).where(ProcessDefinition.key == key)
-                       .with_for_update()).all()
-    version = (db.session.scalar(select(func.max(ProcessDefinition.version))
-                                 .where(ProcessDefinition.key == key)) or 0) + 1
+    version = next_version(key)
     definition = ProcessDefinition(
         key=key, version=version, name=parsed.meta["name"], sha256=sha, bpmn_xml=xml,
         forms=forms, meta=parsed.meta, change_note=note or "",
         deployed_by_id=actor.id if actor else None, deployed_at=runtime().clock.now_naive())
     db.session.add(definition)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # A brand-new key has no rows to lock: a simultaneous deployment took the number.
+        db.session.rollback()
+        raise Conflict(f"another deployment of process {key!r} took version {version} at the "
+                       "same time; nothing was deployed, try again") from None
     record(action, actor, key=key, version=version, definition_id=definition.id, sha256=sha,
            note=note or "", forms=sorted(forms), **detail)
     return definition, True
+
+
+def next_version(key):
+    """The next version number of a key, with its existing versions locked (PostgreSQL)."""
+    db.session.execute(select(ProcessDefinition.id).where(ProcessDefinition.key == key)
+                       .with_for_update()).all()
+    return (db.session.scalar(select(func.max(ProcessDefinition.version))
+                              .where(ProcessDefinition.key == key)) or 0) + 1
 
 
 def latest(key, required=True):

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from ..forms import form_problems
 from ..forms.definitions import NAME
-from ..services import definitions, migration, versions
+from ..services import definitions, drafts, migration, versions
 from ..services.projects import open_tasks
 from ..services.errors import ServiceError
 from .processes import _locale, _problems, rule_editor_required
@@ -44,13 +44,19 @@ def form_editor(definition_id, key):
             flash(_("Deployed as version %(n)s.", n=new.version) if created
                   else _("Nothing changed: version %(n)s is identical.", n=new.version))
             return redirect(url_for("processes.version", definition_id=new.id))
-    form = (definition.forms or {}).get(key) or definitions.form_set(
+    draft = drafts.get_draft(current_user, request.args.get("draft", type=int)) \
+        if request.args.get("draft") else None
+    form = (draft.forms or {}).get(key) if draft else None
+    form = form or (definition.forms or {}).get(key) or definitions.form_set(
         definition.bpmn_xml).get(key) or {
             "key": key, "title": {"zh": "", "en": ""}, "fields": [], "rules": []}
     text = text or json.dumps(form, ensure_ascii=False, indent=2)
     used = any(t["form"] == key for t in definition.meta["user_tasks"].values())
+    listed = [d for d in drafts.list_drafts(current_user, definition.key)
+              if key in (d.forms or {}) or (draft and d.id == draft.id)]
     return render_template("processes/form_editor.html", d=definition, key=key, text=text,
-                           form=form, problems=problems, used=used), 422 if problems else 200
+                           form=form, problems=problems, used=used, draft=draft,
+                           drafts=listed, form_key=key), 422 if problems else 200
 
 
 @bp.route("/<int:definition_id>/forms", methods=["POST"])

@@ -15,7 +15,7 @@ from ..engine.xmlsafe import parse_xml
 from ..forms import pick
 from ..i18n import select_locale
 from ..roles import ROLES, may_change_rules
-from ..services import definitions, versions
+from ..services import definitions, drafts, versions
 from ..services.errors import ServiceError
 
 bp = Blueprint("processes", __name__, url_prefix="/desk/processes")
@@ -102,30 +102,40 @@ def version(definition_id):
     definition = definitions.mark_latest([definitions.get_definition(definition_id)])[0]
     history = definitions.mark_latest(definitions.all_definitions(definition.key))
     return render_template("processes/version.html", d=definition, history=history,
-                           diff=versions.compare(definition_id))
+                           diff=versions.compare(definition_id),
+                           drafts=drafts.list_drafts(current_user, definition.key))
 
 
 @bp.route("/<int:definition_id>/edit")
 @rule_editor_required
 def edit(definition_id):
-    """The modeler, opened on this version, with the approval settings panel."""
+    """The modeler, opened on this version (or on a draft saved on the server)."""
     definition = definitions.get_definition(definition_id)
+    draft = drafts.get_draft(current_user, request.args.get("draft", type=int)) \
+        if request.args.get("draft") else None
     lang = _locale()
     forms = definitions.form_set(definition.bpmn_xml)
+    new_forms = drafts.new_forms(current_user, definition.key, forms)
+    forms.update(new_forms)
     config = {
-        "key": definition.key, "version": definition.version,
-        "xml": modeler_xml(definition.bpmn_xml),
+        "key": definition.key, "version": definition.version, "definition_id": definition.id,
+        "xml": modeler_xml(draft.bpmn_xml if draft else definition.bpmn_xml),
         "check_url": url_for(".check"), "deploy_url": url_for(".deploy"),
+        "drafts_url": url_for("process_draft_pages.create"), "new_forms": new_forms,
+        "draft": {"id": draft.id, "title": draft.title, "note": draft.note,
+                  "forms": draft.forms or {}} if draft else None,
         "approval": {
             "roles": [{"value": k, "label": f"{pick(v, lang)} ({k})"} for k, v in ROLES.items()],
-            "forms": [{"value": k, "label": f"{pick(f.get('title'), lang) or k} ({k})"}
+            "forms": [{"value": k, "label": f"{pick(f.get('title'), lang) or k} ({k})"
+                       + (f" · {_('draft form')}" if k in new_forms else "")}
                       for k, f in sorted(forms.items())],
             "labels": {"group": _("Approval settings"), "role": _("Role"), "form": _("Form"),
                        "timeLimit": _("Time limit (working days)"),
                        "yellow": _("Yellow warning (working days before due)"),
                        "wholeDays": _("A whole number of working days"), "none": "—"}},
     }
-    return render_template("processes/edit.html", d=definition, config=config)
+    return render_template("processes/edit.html", d=definition, config=config, draft=draft,
+                           drafts=drafts.list_drafts(current_user, definition.key))
 
 
 def json_refusal(exc):

@@ -1,22 +1,13 @@
-// The process modeler page: drafts (in this browser), check, deploy with a change note.
+// The process modeler page: drafts saved on the server (with unsaved changes kept in this
+// browser as a safety net), check, deploy with a change note.
 (function () {
   const config = JSON.parse(document.getElementById('modeler-config').textContent);
   const texts = JSON.parse(document.getElementById('modeler-texts').textContent);
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
-  const draftForms = {};
-  for (let i = 0; i < localStorage.length; i += 1) {
-    const name = localStorage.key(i);
-    if (!name.startsWith('form-draft:')) continue;
-    try { draftForms[name.slice(11)] = JSON.parse(localStorage.getItem(name)); } catch (e) { /* skip */ }
-  }
-  for (const key of Object.keys(draftForms)) {
-    if (!config.approval.forms.some((f) => f.value === key)) {
-      config.approval.forms.push({ value: key, label: key + ' (' + texts.draftForm + ')' });
-    }
-  }
+  let draft = config.draft;  // the server draft being edited, or null
   const modeler = window.ApprovalModeler.createModeler(
     document.getElementById('canvas'), document.getElementById('properties'), config.approval);
-  const draftKey = 'process-draft:' + config.key;
+  const unsavedKey = () => 'process-unsaved:' + config.key + ':' + (draft ? draft.id : 'new');
   const $ = (id) => document.getElementById(id);
 
   function status(text, error) {
@@ -54,9 +45,18 @@
     return xml;
   }
 
-  async function post(url, body) {
+  // Forms sent with the diagram: the open draft's, and new forms of other drafts it uses.
+  function formsFor(xml) {
+    const forms = {};
+    for (const [key, form] of Object.entries(config.new_forms || {})) {
+      if (xml.includes('formKey="' + key + '"')) forms[key] = form;
+    }
+    return Object.values(Object.assign(forms, draft ? draft.forms : {}));
+  }
+
+  async function post(url, body, method = 'POST') {
     const response = await fetch(url, {
-      method: 'POST', credentials: 'same-origin',
+      method, credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf },
       body: JSON.stringify(body),
     });
@@ -68,7 +68,9 @@
   function problemsOf(data) {
     const found = [];
     for (const [field, items] of Object.entries((data && data.errors) || {})) {
-      for (const item of items) {
+      const list = Array.isArray(items) ? items
+        : Object.entries(items).map(([key, value]) => key + ': ' + [].concat(value).join('; '));
+      for (const item of list) {
         found.push(typeof item === 'string' ? { element: field, message: item } : item);
       }
     }
@@ -76,14 +78,30 @@
     return found;
   }
 
+  async function saveDraft() {
+    const xml = await currentXml();
+    const title = $('draft-title').value.trim() || texts.untitled;
+    const body = { title, bpmn_xml: xml, forms: formsFor(xml), note: $('note').value.trim() };
+    const { ok, data } = draft
+      ? await post(config.drafts_url + '/' + draft.id, body, 'PUT')
+      : await post(config.drafts_url, { ...body, based_on_id: config.definition_id });
+    if (!ok) { showProblems(problemsOf(data)); status('', true); return false; }
+    localStorage.removeItem(unsavedKey());
+    draft = { id: data.id, title: data.title, note: data.note, forms: data.forms };
+    $('draft-title').value = data.title;
+    const url = new URL(window.location.href);
+    url.searchParams.set('draft', data.id);
+    window.history.replaceState(null, '', url);
+    return true;
+  }
+
   $('save-draft').addEventListener('click', async () => {
-    localStorage.setItem(draftKey, JSON.stringify({ xml: await currentXml(), at: new Date().toISOString() }));
-    status(texts.saved);
+    if (await saveDraft()) status(texts.saved);
   });
 
   $('open-draft').addEventListener('click', async () => {
-    const draft = JSON.parse(localStorage.getItem(draftKey) || 'null');
-    if (draft) await open(draft.xml);
+    const unsaved = JSON.parse(localStorage.getItem(unsavedKey()) || 'null');
+    if (unsaved) await open(unsaved.xml);
   });
 
   $('open-file').addEventListener('change', async (event) => {
@@ -92,7 +110,8 @@
   });
 
   $('validate').addEventListener('click', async () => {
-    const { ok, data } = await post(config.check_url, { xml: await currentXml(), forms: Object.values(draftForms) });
+    const xml = await currentXml();
+    const { ok, data } = await post(config.check_url, { xml, forms: formsFor(xml) });
     showProblems(ok ? [] : problemsOf(data));
     status(ok ? texts.valid : '', !ok);
   });
@@ -102,10 +121,17 @@
     if (!note) { status(texts.note, true); $('note').focus(); return; }
     $('deploy').disabled = true;
     try {
-      const { ok, data } = await post(config.deploy_url, { xml: await currentXml(), note, forms: Object.values(draftForms) });
+      const xml = await currentXml();
+      let result;
+      if (draft) {  // the draft is saved, then deployed through the same checks
+        if (!(await saveDraft())) return;
+        result = await post(config.drafts_url + '/' + draft.id + '/deploy', { note });
+      } else {
+        result = await post(config.deploy_url, { xml, note, forms: formsFor(xml) });
+      }
+      const { ok, data } = result;
       if (!ok) { showProblems(problemsOf(data)); status('', true); return; }
-      localStorage.removeItem(draftKey);
-      for (const key of data.forms || []) localStorage.removeItem('form-draft:' + key);
+      localStorage.removeItem(unsavedKey());
       status(texts.deployed);
       window.location.href = data.url;
     } finally {
@@ -113,11 +139,16 @@
     }
   });
 
-  const draft = JSON.parse(localStorage.getItem(draftKey) || 'null');
-  if (draft) {
+  const unsaved = JSON.parse(localStorage.getItem(unsavedKey()) || 'null');
+  if (unsaved) {
     $('open-draft').hidden = false;
-    $('open-draft').textContent += ' (' + draft.at.slice(0, 16).replace('T', ' ') + ')';
+    $('open-draft').textContent += ' (' + unsaved.at.slice(0, 16).replace('T', ' ') + ')';
   }
-  open(config.xml);
+  open(config.xml).then(() => {
+    modeler.on('commandStack.changed', async () => {  // the safety net for unsaved changes
+      localStorage.setItem(unsavedKey(), JSON.stringify({ xml: await currentXml(), at: new Date().toISOString() }));
+      $('open-draft').hidden = false;
+    });
+  });
   window.processModeler = modeler;
 })();

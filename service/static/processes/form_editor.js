@@ -107,10 +107,34 @@
     render();
   });
   area.addEventListener('input', () => { changed(); render(); });
-  document.getElementById('save-form-draft').addEventListener('click', () => {
-    if (!parsed()) return;
-    localStorage.setItem(config.draft_key, area.value);
-    document.getElementById('form-draft-status').textContent = config.saved;
-  });
+  // Drafts are saved on the server: a new draft starts from this version's diagram; an open
+  // draft keeps its other forms and diagram.
+  async function saveDraft() {
+    const form = parsed();
+    const shown = document.getElementById('form-draft-status');
+    if (!form) { shown.textContent = config.failed + ' JSON'; return; }
+    const title = document.getElementById('draft-title').value.trim();
+    const draft = config.draft;
+    const forms = { ...(draft ? draft.forms : {}), [config.key]: form };
+    const body = draft ? { title, forms } : { title, forms, based_on_id: config.definition_id };
+    const response = await fetch(draft ? config.drafts_url + '/' + draft.id : config.drafts_url, {
+      method: draft ? 'PUT' : 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf },
+      body: JSON.stringify(body),
+    });
+    let data = {};
+    try { data = await response.json(); } catch (e) { /* not JSON */ }
+    if (!response.ok) {
+      shown.textContent = config.failed + ' ' + (data.message || '') + ' ' + JSON.stringify(data.errors || {});
+      return;
+    }
+    config.draft = { id: data.id, forms: data.forms };
+    const url = new URL(window.location.href);
+    url.searchParams.set('draft', data.id);
+    window.history.replaceState(null, '', url);
+    shown.textContent = config.saved;
+  }
+
+  document.getElementById('save-form-draft').addEventListener('click', saveDraft);
   render();
 })();
