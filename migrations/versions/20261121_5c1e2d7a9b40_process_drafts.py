@@ -2,7 +2,7 @@
 
 Revision ID: 5c1e2d7a9b40
 Revises: 0b99399dcfb7
-Create Date: 2026-11-23 09:00:00.000000
+Create Date: 2026-11-21 09:00:00.000000
 
 """
 from alembic import op
