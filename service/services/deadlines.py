@@ -109,11 +109,12 @@ def _on_closed(project, tasks, actor=None, **extra):
 def clear_escalations(condition, reason, project, task, actor, now):
     """Mark a subject's uncleared escalations cleared, with one audit row per level.
 
-    One UPDATE … RETURNING: it reads the escalations as they are when it runs, so one a
-    concurrent sweep has just fired is cleared too. Returns (id, level) of the cleared rows.
+    One Core UPDATE … RETURNING: it reads the escalations as they are when it runs, so one a
+    concurrent sweep has just fired is cleared too (Escalation objects in the session are not
+    refreshed). Returns (id, level) of the cleared rows.
     """
     rows = sorted(db.session.execute(
-        update(Escalation).where(condition, Escalation.cleared_at.is_(None))
+        update(Escalation.__table__).where(condition, Escalation.cleared_at.is_(None))
         .values(cleared_at=now, cleared_reason=reason)
         .returning(Escalation.id, Escalation.level)).all())
     for row in rows:
