@@ -11,8 +11,17 @@ class WorkCalendar:
 
     def __init__(self, overrides=None):
         self.overrides = dict(overrides or {})
+        self._known = {}
 
     def is_workday(self, day):
+        """Whether `day` is a working day; answers are kept (a calendar object never changes,
+        corrections make a new one)."""
+        found = self._known.get(day)
+        if found is None:
+            found = self._known[day] = self._lookup(day)
+        return found
+
+    def _lookup(self, day):
         if day in self.overrides:
             return self.overrides[day]
         try:

@@ -3,7 +3,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ..i18n import select_locale
-from ..services import projects, taskwork
+from ..services import taskwork
 from ..services.taskview import task_detail
 from .deskschemas import DraftSchema, ReturnSchema, TransferSchema
 from .schemas import CompleteResultSchema, TaskDetailSchema, TaskSchema
@@ -32,7 +32,7 @@ def return_task(body, task_id):
     """Return the task to the previous step with a reason, where the diagram allows it."""
     project = taskwork.return_task(g.user, task_id, body["data"], body["reason"],
                                    select_locale(g.user))
-    return {"project": project, "next_steps": projects.open_tasks(project)}
+    return {"project": project, "next_steps": project.current_steps}
 
 
 @blp.route("/<int:task_id>/transfer", methods=["POST"])

@@ -3,7 +3,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ..i18n import select_locale
-from ..services import projects, tasks
+from ..services import tasks
 from ..services.taskview import task_detail
 from .schemas import CompleteResultSchema, CompleteSchema, TaskDetailSchema, TaskQuerySchema, \
     TaskSchema
@@ -63,4 +63,4 @@ def unclaim(task_id):
 def complete(body, task_id):
     """Complete the task with form data; returns the project's next open steps."""
     project = tasks.complete(g.user, task_id, body["data"], select_locale(g.user))
-    return {"project": project, "next_steps": projects.open_tasks(project)}
+    return {"project": project, "next_steps": project.current_steps}

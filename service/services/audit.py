@@ -1,14 +1,17 @@
 """Writing audit events (in the caller's transaction)."""
+from sqlalchemy import insert
+
 from ..extensions import db
 from ..models import AuditEvent
 from .runtime import runtime
 
 
 def record(action, actor=None, project=None, task=None, **detail):
-    """Append one audit event; it commits with the change it describes."""
-    event = AuditEvent(action=action, actor_id=actor.id if actor else None,
-                       project_id=project.id if project else None,
-                       task_id=task.id if task else None,
-                       at=runtime().clock.now_naive(), detail=detail)
-    db.session.add(event)
-    return event
+    """Append one audit event; it commits with the change it describes.
+
+    One Core INSERT at once, no ORM object: events are append-only and nothing holds them.
+    """
+    db.session.execute(insert(AuditEvent.__table__).values(
+        action=action, actor_id=actor.id if actor else None,
+        project_id=project.id if project else None, task_id=task.id if task else None,
+        at=runtime().clock.now_naive(), detail=detail))

@@ -7,12 +7,12 @@ that are due. Closing a task clears its escalations (the rows stay, with `cleare
 import datetime as dt
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..clock import SHANGHAI
 from ..extensions import db
 from ..models import Escalation, Task
-from ..models.escalations import LEVEL2, RED, YELLOW
+from ..models.escalations import LEVEL2, LEVEL_NAMES, RED, YELLOW
 from ..models.timestamps import utc_naive
 from . import signals
 from .audit import record
@@ -82,17 +82,24 @@ def _on_opened(project, tasks, actor=None, **extra):
         open_task_deadlines(task, meta.get(task.step, {}))
 
 
+@signals.task_completing.connect
+def _on_completing(task, now, **extra):
+    """No next alert; lateness and working days taken when the task had a due date."""
+    columns = {"next_alert_at": None}
+    if task.due_at is not None:
+        columns["completed_late"] = now > task.due_at
+        columns["days_taken"] = runtime().calendar().working_days_between(
+            _local_date(task.created_at), _local_date(now))
+    return columns
+
+
 @signals.tasks_closed.connect
 def _on_closed(project, tasks, actor=None, **extra):
+    # Completed rows got their deadline columns from the UPDATE that completed them.
     now = runtime().clock.now_naive()
-    calendar = runtime().calendar()
     for task in tasks:
-        task.next_alert_at = None
-        if task.status == "completed" and task.due_at is not None:
-            finished = task.completed_at or now
-            task.completed_late = finished > task.due_at
-            task.days_taken = calendar.working_days_between(
-                _local_date(task.created_at), _local_date(finished))
+        if task.status != "completed":
+            task.next_alert_at = None
         clear_escalations(Escalation.task_id == task.id, task.status, project, task, actor, now)
     from .certificates import track_handover
     for task in tasks:
@@ -100,13 +107,19 @@ def _on_closed(project, tasks, actor=None, **extra):
 
 
 def clear_escalations(condition, reason, project, task, actor, now):
-    """Mark a subject's uncleared escalations cleared, with one audit row per level."""
-    rows = db.session.scalars(select(Escalation).where(condition,
-                                                       Escalation.cleared_at.is_(None))).all()
+    """Mark a subject's uncleared escalations cleared, with one audit row per level.
+
+    One Core UPDATE … RETURNING: it reads the escalations as they are when it runs, so one a
+    concurrent sweep has just fired is cleared too (Escalation objects in the session are not
+    refreshed). Returns (id, level) of the cleared rows.
+    """
+    rows = sorted(db.session.execute(
+        update(Escalation.__table__).where(condition, Escalation.cleared_at.is_(None))
+        .values(cleared_at=now, cleared_reason=reason)
+        .returning(Escalation.id, Escalation.level)).all())
     for row in rows:
-        row.cleared_at, row.cleared_reason = now, reason
         record("escalation_cleared", actor, project, task, escalation_id=row.id,
-               level=row.level_name, reason=reason, late=row.level >= RED)
+               level=LEVEL_NAMES[row.level], reason=reason, late=row.level >= RED)
     return rows
 
 

@@ -30,7 +30,8 @@ def load_instance(project):
 def save_instance(project, instance, actor=None):
     """Persist the instance, bump the revision, refresh project data/status and task rows.
 
-    Returns (new task rows, cancelled task rows). The caller commits, then calls `keep`.
+    Returns (new task rows, cancelled task rows); `project.current_steps` becomes the open
+    task rows after this save, by id. The caller commits, then calls `keep`.
     """
     rt = runtime()
     now = rt.clock.now_naive()
@@ -40,6 +41,8 @@ def save_instance(project, instance, actor=None):
     else:
         db.session.execute(update(ProjectState).where(ProjectState.project_id == project.id)
                            .values(state=state))
+    # Task rows before the project changes, so that both go out in the one flush below.
+    created, cancelled, still_open = sync_tasks(project, instance, now)
     project.revision += 1
     project.updated_at = now
     project.data = json_safe(instance.data)
@@ -50,13 +53,13 @@ def save_instance(project, instance, actor=None):
     if instance.completed:
         project.status = instance.end_status()
         project.completed_at = now
-    created, cancelled = sync_tasks(project, instance, now)
     # Receivers fill in the new rows before they are inserted: one INSERT, no UPDATE after.
     if created:
         signals.tasks_opened.send(project, tasks=created, actor=actor)
     if cancelled:
         signals.tasks_closed.send(project, tasks=cancelled, actor=actor)
     db.session.flush()
+    project.current_steps = sorted(still_open + created, key=lambda row: row.id)
     return created, cancelled
 
 
@@ -68,7 +71,8 @@ def keep(project, instance):
 def sync_tasks(project, instance, now):
     """Open a row for each new READY user task; cancel rows whose task is no longer READY.
 
-    The new rows are added to the session, not yet flushed.
+    Returns (new rows, cancelled rows, rows that stay open); the new rows are added to the
+    session, not yet flushed.
     """
     definition = version_info(project.definition_id)
     open_rows = {t.spiff_id: t for t in db.session.scalars(
@@ -82,7 +86,8 @@ def sync_tasks(project, instance, now):
         row.status = "cancelled"
         row.completed_at = now
     db.session.add_all(created)
-    return created, cancelled
+    still_open = [row for sid, row in open_rows.items() if sid in ready_ids]
+    return created, cancelled, still_open
 
 
 def _new_row(project, meta, ready, now):

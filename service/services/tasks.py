@@ -1,5 +1,6 @@
 """Work queues and the claim / unclaim / complete actions on task rows."""
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine import EngineError, TaskNotReady
 from ..extensions import db
@@ -125,25 +126,17 @@ def validate_for_task(task, raw, locale):
 
 
 def complete(user, task_id, raw, locale="zh"):
-    """Complete a task with form data (claiming it if unclaimed); returns the project."""
+    """Complete a task with form data (claiming it if unclaimed); returns the project, whose
+    `current_steps` are its open task rows afterwards."""
     task = _actionable(user, task_id)
     if task.claimed_by_id not in (None, user.id):
         raise Conflict("another official has claimed this task")
     values = validate_for_task(task, raw, locale)
     form = task_form(task)
     decision = next((f["name"] for f in form["fields"] if f.get("decision")), None)
-    now = runtime().clock.now_naive()
-    # The conditional update is the lock: of two officials completing at once, one matches.
-    done = db.session.execute(
-        update(Task).where(Task.id == task.id, Task.status == "open",
-                           or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id))
-        .values(status="completed", completed_by_id=user.id, completed_at=now, data=values,
-                claimed_by_id=func.coalesce(Task.claimed_by_id, user.id),
-                outcome=str(values.get(decision)) if decision else None)
-        .execution_options(synchronize_session="fetch"))
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Conflict("this task was completed or claimed by another official")
+    facts = {f["name"]: values[f["name"]] for f in form["fields"] if f.get("computed")}
+    _close_row(task, user, data=values, outcome=str(values.get(decision)) if decision else None,
+               **({"facts": facts} if facts else {}))
     project = db.session.get(Project, task.project_id, with_for_update={"of": Project},
                              populate_existing=True)
     instance = load_instance(project)
@@ -161,15 +154,31 @@ def complete(user, task_id, raw, locale="zh"):
                       errors={"data": [str(exc)]}) from None
     signals.tasks_closed.send(project, tasks=[task], actor=user)
     created, cancelled = save_instance(project, instance, user)
-    facts = {f["name"]: values[f["name"]] for f in form["fields"] if f.get("computed")}
-    if facts:
-        task.facts = facts
     record("complete", user, project, task, step=task.step, data=values,
            next=[t.step for t in created])
     _record_consequences(user, project, task, values, created, cancelled)
     db.session.commit()
     keep(project, instance)
     return project
+
+
+def _close_row(task, user, **columns):
+    """Complete the open row in one conditional UPDATE, which is the lock: of two officials
+    completing at once, one matches. The row object gets the written values."""
+    now = runtime().clock.now_naive()
+    # The condition leaves only an unclaimed row or one claimed by the user: claimed by them.
+    columns.update(status="completed", completed_by_id=user.id, completed_at=now,
+                   claimed_by_id=user.id, **signals.completing_columns(task, now))
+    done = db.session.execute(
+        update(Task.__table__).where(Task.id == task.id, Task.status == "open",
+                                     or_(Task.claimed_by_id.is_(None),
+                                         Task.claimed_by_id == user.id))
+        .values(**columns))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("this task was completed or claimed by another official")
+    for name, value in columns.items():
+        set_committed_value(task, name, value)
 
 
 def _record_consequences(user, project, task, values, created, cancelled):
