@@ -90,3 +90,20 @@ def test_calendar_page_for_admins(as_user, client, web_login, clock):
     client.post("/logout", data={"csrf_token": csrf_from(response.text)})
     web_login("city_supervisor")
     assert client.get("/admin/calendar/").status_code == 403
+
+
+
+def test_card_actions_never_redirect_off_site(as_user, client, web_login, runner, clock):
+    start(as_user)
+    at(clock, 2026, 12, 8, 9, 0)
+    sweep(runner)
+    web_login("city_supervisor")
+    page = client.get("/supervision/")
+    card, token = _card_id(page.text), csrf_from(page.text)
+    for back in ("https://example.com/phish", "//example.com/phish", "/supervision/?level=red"):
+        response = client.post(f"/supervision/{card}/urge",
+                               data={"csrf_token": token, "note": "请尽快办理", "back": back})
+        assert response.status_code == 302
+        location = response.headers["Location"]
+        assert "example.com" not in location
+    assert location.endswith("/supervision/?level=red")  # a same-site path is kept

@@ -1,6 +1,4 @@
 """Sign in, sign out, and the language switch."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, lazy_gettext
 from flask_login import login_required, login_user, logout_user
@@ -12,6 +10,7 @@ from ..extensions import db, login_manager
 from ..i18n import LANGUAGES
 from ..models import User
 from ..services.users import authenticate
+from .pageforms import safe_next
 
 bp = Blueprint("auth", __name__)
 login_manager.login_view = "auth.login"
@@ -28,14 +27,6 @@ def load_user(user_id):
     return db.session.get(User, int(user_id))
 
 
-def _safe_next(target):
-    """Only same-site paths, so a crafted link cannot send officials elsewhere."""
-    parts = urlsplit(target or "")
-    if target and not parts.scheme and not parts.netloc and target.startswith("/"):
-        return target
-    return None
-
-
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """Sign in with username and password; land on the work queue."""
@@ -46,7 +37,7 @@ def login():
         if user is not None:
             login_user(user)
             session.permanent = True
-            return redirect(_safe_next(request.args.get("next")) or url_for("desk.queue"))
+            return redirect(safe_next(request.args.get("next")) or url_for("desk.queue"))
         error = _("Wrong username or password.")
     return render_template("login.html", form=form, error=error), 401 if error else 200
 
@@ -65,7 +56,7 @@ def set_language(code):
     """Switch the page language (Chinese or English) for this browser session."""
     if code in LANGUAGES:
         session["lang"] = code
-    return redirect(_safe_next(request.args.get("next")) or url_for("desk.queue"))
+    return redirect(safe_next(request.args.get("next")) or url_for("desk.queue"))
 
 
 @bp.route("/")

@@ -1,11 +1,10 @@
 """The officials' work queue (我的待办): tabs, filters, paging, claim and unclaim."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..services import deskview, tasks
-from ..services.errors import ServiceError
-from .auth import _safe_next
+from .pageforms import run, safe_next
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 TABS = ("queue", "mine", "done")
@@ -26,18 +25,14 @@ def queue():
 
 
 def _back(task_id):
-    return _safe_next(request.form.get("next")) or url_for("tasks_web.show", task_id=task_id)
+    return safe_next(request.form.get("next")) or url_for("tasks_web.show", task_id=task_id)
 
 
 @bp.route("/tasks/<int:task_id>/claim", methods=["POST"])
 @login_required
 def claim(task_id):
     """Claim a task from the list: it moves to 'claimed by me'."""
-    try:
-        tasks.claim(current_user, task_id)
-        flash(_("Task claimed."))
-    except ServiceError as exc:
-        flash(_(exc.message), "error")
+    run(lambda: tasks.claim(current_user, task_id), _("Task claimed."))
     return redirect(_back(task_id))
 
 
@@ -45,9 +40,5 @@ def claim(task_id):
 @login_required
 def unclaim(task_id):
     """Give a claimed task back to the role queue."""
-    try:
-        tasks.unclaim(current_user, task_id)
-        flash(_("Task returned to the queue."))
-    except ServiceError as exc:
-        flash(_(exc.message), "error")
+    run(lambda: tasks.unclaim(current_user, task_id), _("Task returned to the queue."))
     return redirect(_back(task_id))

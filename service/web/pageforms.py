@@ -1,4 +1,6 @@
-"""Parsing page input with the API's marshmallow schemas, and showing service errors."""
+"""Parsing page input with the API's marshmallow schemas, showing service errors, redirects."""
+from urllib.parse import urlsplit
+
 from flask import abort, flash
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, ValidationError
@@ -29,8 +31,17 @@ def run(action, success):
     except (Forbidden, NotFound) as exc:
         abort(exc.status)
     except ServiceError as exc:
-        flash(exc.message, "error")
+        flash(_(exc.message), "error")
         flash_errors(exc.errors)
         return None
     flash(success)
     return result
+
+
+def safe_next(target):
+    """Only same-site paths, so a crafted link or form cannot send officials elsewhere."""
+    parts = urlsplit(target or "")
+    if target and not parts.scheme and not parts.netloc and target.startswith("/") \
+            and not target.startswith("//"):
+        return target
+    return None

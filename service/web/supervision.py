@@ -10,7 +10,7 @@ from ..models import Department, District
 from ..extensions import db
 from ..services import escalations, exports
 from ..services.errors import Forbidden
-from .pageforms import flash_errors, parse, run
+from .pageforms import flash_errors, parse, run, safe_next
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 PER_PAGE = 50
@@ -57,7 +57,7 @@ def urge(escalation_id):
     else:
         run(lambda: escalations.urge(current_user, escalation_id, body["note"]),
             _("The office has been urged."))
-    return redirect(request.form.get("back") or url_for(".escalation_list"))
+    return redirect(safe_next(request.form.get("back")) or url_for(".escalation_list"))
 
 
 @bp.route("/<int:escalation_id>/close", methods=["POST"])
@@ -69,7 +69,7 @@ def close(escalation_id):
     else:
         run(lambda: escalations.close(current_user, escalation_id, body["note"]),
             _("The item is closed off."))
-    return redirect(request.form.get("back") or url_for(".escalation_list"))
+    return redirect(safe_next(request.form.get("back")) or url_for(".escalation_list"))
 
 
 @bp.route("/export/<any(list, ledger):kind>")
