@@ -52,3 +52,21 @@ def test_statements_per_completion(as_user, app):
     # user, task, completing UPDATE, project lock, escalations, state, open rows, project,
     # new row, audit event
     assert len(statements) <= 10, statements
+
+
+def test_plain_answer_equals_the_schema_dump(as_user, app):
+    pid = start(as_user)
+    as_user("jingkou_office").complete(pid, "submit_plan", PLAN)
+    as_user("city_review").complete(pid, "city_review", APPROVE_REVIEW)
+    run_straight(as_user, pid, start_at="file_compensation_plan")
+    housing = as_user("dept_housing")
+    housing.post(f"/api/v1/tasks/{housing.task_for(pid, 'joint_signoff')['id']}/claim")
+    with app.test_request_context():
+        from service.api.plain import complete_result
+        from service.api.schemas import CompleteResultSchema
+        from service.models import Project
+        found = db.session.get(Project, pid)
+        rows = db.session.scalars(select(Task).where(Task.project_id == pid)).all()
+        assert any(r.claimed_by_id for r in rows) and any(r.completed_by_id for r in rows)
+        assert complete_result(found, rows) == \
+            CompleteResultSchema().dump({"project": found, "next_steps": rows})

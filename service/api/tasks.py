@@ -1,10 +1,11 @@
 """Tasks: the caller's queue, one task, claim, unclaim, complete."""
-from flask import g
+from flask import g, jsonify
 from flask_smorest import Blueprint
 
 from ..i18n import select_locale
 from ..services import tasks
 from ..services.taskview import task_detail
+from .plain import complete_result
 from .schemas import CompleteResultSchema, CompleteSchema, TaskDetailSchema, TaskQuerySchema, \
     TaskSchema
 from .security import BEARER, auth_required
@@ -63,4 +64,5 @@ def unclaim(task_id):
 def complete(body, task_id):
     """Complete the task with form data; returns the project's next open steps."""
     project = tasks.complete(g.user, task_id, body["data"], select_locale(g.user))
-    return {"project": project, "next_steps": project.current_steps}
+    # Dumped as plain dicts (equal to CompleteResultSchema's dump, which documents it).
+    return jsonify(complete_result(project, project.current_steps))

@@ -5,13 +5,16 @@ from ..extensions import db
 from ..models import AuditEvent
 from .runtime import runtime
 
+_INSERT = insert(AuditEvent.__table__)
+
 
 def record(action, actor=None, project=None, task=None, **detail):
     """Append one audit event; it commits with the change it describes.
 
-    One Core INSERT at once, no ORM object: events are append-only and nothing holds them.
+    One Core INSERT on the session's connection, no ORM object: events are append-only and
+    nothing holds them.
     """
-    db.session.execute(insert(AuditEvent.__table__).values(
-        action=action, actor_id=actor.id if actor else None,
-        project_id=project.id if project else None, task_id=task.id if task else None,
-        at=runtime().clock.now_naive(), detail=detail))
+    db.session.connection().execute(_INSERT, {
+        "action": action, "actor_id": actor.id if actor else None,
+        "project_id": project.id if project else None, "task_id": task.id if task else None,
+        "at": runtime().clock.now_naive(), "detail": detail})

@@ -113,7 +113,7 @@ def clear_escalations(condition, reason, project, task, actor, now):
     concurrent sweep has just fired is cleared too (Escalation objects in the session are not
     refreshed). Returns (id, level) of the cleared rows.
     """
-    rows = sorted(db.session.execute(
+    rows = sorted(db.session.connection().execute(
         update(Escalation.__table__).where(condition, Escalation.cleared_at.is_(None))
         .values(cleared_at=now, cleared_reason=reason)
         .returning(Escalation.id, Escalation.level)).all())

@@ -1,10 +1,12 @@
 """Loading and saving a project's workflow instance, and keeping its task rows in step."""
 import json
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import ProjectState, Task
+from ..models import Project, ProjectState, Task
 from ..models.timestamps import utc_naive
 from . import signals
 from .definitions import parsed, version_info
@@ -16,13 +18,32 @@ def json_safe(data):
     return json.loads(json.dumps(data, default=str))
 
 
+# Statements of the completion path, built once; an UPDATE's SET columns are the parameters'
+# other keys.
+_LOCK_PROJECT = (select(Project.__table__).where(Project.id == bindparam("row_id"))
+                 .with_for_update())
+_SAVE_STATE = update(ProjectState.__table__).where(
+    ProjectState.project_id == bindparam("row_id"))
+_SAVE_PROJECT = update(Project.__table__).where(Project.id == bindparam("row_id"))
+_OPEN_ROWS = select(Task).where(Task.project_id == bindparam("row_id"), Task.status == "open")
+
+
+def lock_project(project):
+    """Lock the project row (PostgreSQL; SQLite has one writer) and give the object the
+    row's current values, read under the lock: one Core SELECT … FOR UPDATE."""
+    row = db.session.connection().execute(_LOCK_PROJECT, {"row_id": project.id}).one()
+    for name, value in row._mapping.items():
+        set_committed_value(project, name, value)
+    return project
+
+
 def load_instance(project):
     """The project's instance at its current revision (cached live object when possible)."""
     rt = runtime()
     instance = rt.take_instance(project.id, project.revision)
     if instance is None:
-        state = db.session.scalar(select(ProjectState.state)
-                                  .where(ProjectState.project_id == project.id))
+        state = db.session.connection().scalar(select(ProjectState.state)
+                                               .where(ProjectState.project_id == project.id))
         instance = rt.engine.load(parsed(project.definition_id), state)
     return instance
 
@@ -39,26 +60,27 @@ def save_instance(project, instance, actor=None):
     if project.revision == 0:
         db.session.add(ProjectState(project_id=project.id, state=state))
     else:
-        db.session.execute(update(ProjectState).where(ProjectState.project_id == project.id)
-                           .values(state=state))
-    # Task rows before the project changes, so that both go out in the one flush below.
+        db.session.connection().execute(_SAVE_STATE, {"state": state, "row_id": project.id})
     created, cancelled, still_open = sync_tasks(project, instance, now)
-    project.revision += 1
-    project.updated_at = now
-    project.data = json_safe(instance.data)
-    if project.data.get("plan_year"):
-        project.plan_year = project.data["plan_year"]
+    data = json_safe(instance.data)
     upcoming = instance.next_timer()
-    project.next_timer_at = utc_naive(upcoming) if upcoming else None
+    values = {"revision": project.revision + 1, "updated_at": now, "data": data,
+              "next_timer_at": utc_naive(upcoming) if upcoming else None}
+    if data.get("plan_year"):
+        values["plan_year"] = data["plan_year"]
     if instance.completed:
-        project.status = instance.end_status()
-        project.completed_at = now
+        values.update(status=instance.end_status(), completed_at=now)
+    # One Core UPDATE of the (locked) project row; the object gets the written values.
+    db.session.connection().execute(_SAVE_PROJECT, {**values, "row_id": project.id})
+    for name, value in values.items():
+        set_committed_value(project, name, value)
     # Receivers fill in the new rows before they are inserted: one INSERT, no UPDATE after.
     if created:
         signals.tasks_opened.send(project, tasks=created, actor=actor)
+        insert_rows(created)
     if cancelled:
         signals.tasks_closed.send(project, tasks=cancelled, actor=actor)
-    db.session.flush()
+        db.session.flush()
     project.current_steps = sorted(still_open + created, key=lambda row: row.id)
     return created, cancelled
 
@@ -71,12 +93,11 @@ def keep(project, instance):
 def sync_tasks(project, instance, now):
     """Open a row for each new READY user task; cancel rows whose task is no longer READY.
 
-    Returns (new rows, cancelled rows, rows that stay open); the new rows are added to the
-    session, not yet flushed.
+    Returns (new rows, cancelled rows, rows that stay open); the new rows are not yet in the
+    session (`insert_rows` writes them).
     """
     definition = version_info(project.definition_id)
-    open_rows = {t.spiff_id: t for t in db.session.scalars(
-        select(Task).where(Task.project_id == project.id, Task.status == "open"))}
+    open_rows = {t.spiff_id: t for t in db.session.scalars(_OPEN_ROWS, {"row_id": project.id})}
     ready = instance.ready_user_tasks()
     ready_ids = {t.id for t in ready}
     created = [_new_row(project, definition.meta["user_tasks"][t.step], t, now)
@@ -85,9 +106,27 @@ def sync_tasks(project, instance, now):
     for row in cancelled:
         row.status = "cancelled"
         row.completed_at = now
-    db.session.add_all(created)
     still_open = [row for sid, row in open_rows.items() if sid in ready_ids]
     return created, cancelled, still_open
+
+
+_COLUMNS = [c.key for c in Task.__table__.columns]
+# JSON columns are left out (None would be stored as JSON null); new rows never set them.
+_NEW_ROW_COLUMNS = [key for key in _COLUMNS if key not in ("id", "data", "draft", "facts")]
+_INSERT_ROWS = insert(Task.__table__).returning(Task.id, sort_by_parameter_order=True)
+
+
+def insert_rows(rows):
+    """Insert new task rows in one Core statement; they join the session as loaded rows."""
+    ids = db.session.connection().scalars(
+        _INSERT_ROWS, [{key: getattr(row, key) for key in _NEW_ROW_COLUMNS} for row in rows]).all()
+    for row, row_id in zip(rows, ids):
+        row.id = row_id
+        for key in _COLUMNS:  # columns never set are NULL: loaded as None, not expired
+            if key not in row.__dict__:
+                setattr(row, key, None)
+        make_transient_to_detached(row)
+        db.session.add(row)
 
 
 def _new_row(project, meta, ready, now):

@@ -1,18 +1,18 @@
 """Work queues and the claim / unclaim / complete actions on task rows."""
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..engine import EngineError, TaskNotReady
 from ..extensions import db
 from ..forms import FormInvalid, validate_submission
-from ..models import Project, Task
+from ..models import Task
 from ..roles import may_act_on, may_see_district
 from . import signals
 from .attachments import reference_problems
 from .audit import record
 from .definitions import version_info
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .instances import keep, load_instance, save_instance
+from .instances import keep, load_instance, lock_project, save_instance
 from .runtime import runtime
 from .paging import page_of
 
@@ -137,8 +137,7 @@ def complete(user, task_id, raw, locale="zh"):
     facts = {f["name"]: values[f["name"]] for f in form["fields"] if f.get("computed")}
     _close_row(task, user, data=values, outcome=str(values.get(decision)) if decision else None,
                **({"facts": facts} if facts else {}))
-    project = db.session.get(Project, task.project_id, with_for_update={"of": Project},
-                             populate_existing=True)
+    project = lock_project(task.project)
     instance = load_instance(project)
     task_values = dict(values)
     if form.get("collect_as"):
@@ -162,6 +161,12 @@ def complete(user, task_id, raw, locale="zh"):
     return project
 
 
+# Built once; the SET columns are the parameters' other keys.
+_CLOSE_ROW = update(Task.__table__).where(
+    Task.id == bindparam("row_id"), Task.status == "open",
+    or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == bindparam("actor_id")))
+
+
 def _close_row(task, user, **columns):
     """Complete the open row in one conditional UPDATE, which is the lock: of two officials
     completing at once, one matches. The row object gets the written values."""
@@ -169,11 +174,8 @@ def _close_row(task, user, **columns):
     # The condition leaves only an unclaimed row or one claimed by the user: claimed by them.
     columns.update(status="completed", completed_by_id=user.id, completed_at=now,
                    claimed_by_id=user.id, **signals.completing_columns(task, now))
-    done = db.session.execute(
-        update(Task.__table__).where(Task.id == task.id, Task.status == "open",
-                                     or_(Task.claimed_by_id.is_(None),
-                                         Task.claimed_by_id == user.id))
-        .values(**columns))
+    done = db.session.connection().execute(
+        _CLOSE_ROW, {**columns, "row_id": task.id, "actor_id": user.id})
     if done.rowcount != 1:
         db.session.rollback()
         raise Conflict("this task was completed or claimed by another official")

@@ -1,0 +1,49 @@
+"""Plain-dict dumps of the task-completion answer, equal to CompleteResultSchema's (tested)."""
+import datetime as dt
+
+from ..clock import SHANGHAI
+from ..services.definitions import version_info
+
+LEVELS = (None, "yellow", "red", "level2")
+
+
+def local_time(value):
+    """A stored naive-UTC timestamp as LocalDateTime dumps it."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(SHANGHAI).isoformat()
+
+
+def project_summary(project):
+    """ProjectSummarySchema's dump of a project."""
+    info = version_info(project.definition_id)
+    return {"id": project.id, "name": project.name, "district": project.district,
+            "status": project.status, "plan_year": project.plan_year,
+            "process": {"id": info.id, "key": info.key, "version": info.version},
+            "created_at": local_time(project.created_at),
+            "updated_at": local_time(project.updated_at),
+            "completed_at": local_time(project.completed_at)}
+
+
+def task_row(task):
+    """TaskSchema's dump of a task row."""
+    return {"id": task.id, "project_id": task.project_id, "project_name": task.project.name,
+            "step": task.step, "name": task.name, "form": task.form, "role": task.role,
+            "district": task.district, "department": task.department, "status": task.status,
+            "claimed_by": task.claimed_by.username if task.claimed_by else None,
+            "created_at": local_time(task.created_at), "time_limit_days": task.time_limit_days,
+            "due_date": task.due_date.isoformat() if task.due_date else None,
+            "due_at": local_time(task.due_at),
+            "completed_by": task.completed_by.username if task.completed_by else None,
+            "completed_at": local_time(task.completed_at), "outcome": task.outcome,
+            "facts": task.facts,
+            "deadline_level": LEVELS[task.alert_level + 1]
+            if task.alert_level is not None else None,
+            "completed_late": task.completed_late}
+
+
+def complete_result(project, next_steps):
+    """CompleteResultSchema's dump of a completion's answer."""
+    return {"project": project_summary(project), "next_steps": [task_row(t) for t in next_steps]}
