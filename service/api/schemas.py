@@ -1,21 +1,15 @@
 """Request and response schemas of the JSON API (the OpenAPI document is generated from them)."""
-import datetime as dt
-
 from marshmallow import Schema, fields, validate
 
-from ..clock import SHANGHAI
 from ..services.definitions import version_info
+from .plain import local_time
 
 
 class LocalDateTime(fields.DateTime):
     """A stored naive-UTC timestamp shown in Asia/Shanghai time with its offset."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
-        return value.astimezone(SHANGHAI).isoformat()
+        return local_time(value)
 
 
 class TokenRequestSchema(Schema):
