@@ -124,3 +124,24 @@ def test_queue_marks_due_soon_yellow_and_overdue_red(client, web_login, as_user,
     clock.advance(days=3)
     page = client.get("/desk/queue").text
     assert f'<tr class="red" {row}' in page and "已逾期" in page
+
+
+def test_page_upload_refused_on_a_task_another_official_claimed(client, web_login, as_user,
+                                                               runner):
+    runner.invoke(args=["users", "add", "--username", "jingkou_office2", "--password",
+                        "demo-pass-2026", "--role", "district_office", "--district", "jingkou"])
+    project_id = start(as_user)
+    task_id = as_user("jingkou_office").task_for(project_id, "submit_plan")["id"]
+    as_user("jingkou_office").post(f"/api/v1/tasks/{task_id}/claim")
+    web_login("jingkou_office2")
+    _, token = _task_page(client, task_id)
+    response = client.post(f"/desk/tasks/{task_id}/upload", content_type="multipart/form-data",
+                           data={"csrf_token": token, "field": "survey_ledger",
+                                 "survey_summary": "别人的草稿",
+                                 "upload_survey_ledger": (io.BytesIO(PDF), "台账.pdf")})
+    assert response.status_code == 409
+    detail = as_user("jingkou_office").get(f"/api/v1/tasks/{task_id}").json
+    assert detail["claimed_by"] == "jingkou_office"
+    assert "survey_summary" not in detail["values"]  # the other official's draft is untouched
+    files = as_user("jingkou_office").get(f"/api/v1/projects/{project_id}/attachments").json
+    assert files == []

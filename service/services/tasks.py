@@ -70,17 +70,24 @@ def _actionable(user, task_id):
     return task
 
 
-def claim(user, task_id):
-    """Put an open task in the user's `mine` list."""
-    task = _actionable(user, task_id)
+def hold(user, task):
+    """Claim an open task for the user in the current transaction (audited); Conflict when
+    another official holds it. The conditional UPDATE is the lock."""
     done = db.session.execute(
         update(Task).where(Task.id == task.id, Task.status == "open",
                            or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id))
         .values(claimed_by_id=user.id, claimed_at=runtime().clock.now_naive())
         .execution_options(synchronize_session="fetch"))
     if done.rowcount != 1:
+        db.session.rollback()
         raise Conflict("another official has claimed this task")
     record("claim", user, task.project, task, step=task.step)
+
+
+def claim(user, task_id):
+    """Put an open task in the user's `mine` list."""
+    task = _actionable(user, task_id)
+    hold(user, task)
     db.session.commit()
     return task
 

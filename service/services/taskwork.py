@@ -36,10 +36,8 @@ def save_draft(user, task_id, raw, locale="zh"):
     errors = _draft_problems(tasks.task_form(task), raw, locale)
     if errors:
         raise Invalid("the draft has errors", errors=errors)
-    if task.claimed_by_id is None:
-        _claim_in_transaction(user, task)
-    elif task.claimed_by_id != user.id:
-        raise Conflict("another official has claimed this task")
+    if task.claimed_by_id != user.id:
+        tasks.hold(user, task)
     task.draft = dict(raw)
     record("draft", user, task.project, task, step=task.step, data=task.draft)
     db.session.commit()
@@ -53,31 +51,21 @@ def attach_to_draft(user, task_id, field, filename, data, raw, locale="zh"):
     errors = _draft_problems(tasks.task_form(task), raw, locale)
     if errors:
         raise Invalid("the draft has errors", errors=errors)
+    if task.claimed_by_id != user.id:
+        tasks.hold(user, task)  # before the file: another official's claim refuses the upload
     try:
         row = add_file(user, task, filename, data, field, locale)
     except Invalid as exc:
+        db.session.rollback()  # a refused file claims nothing
         found = exc.errors or {}
         raise Invalid(exc.message, errors={field or "file": found.get("file") or
                                            found.get("field") or []}) from None
     current = raw.get(field) or []
     raw[field] = [*(current if isinstance(current, list) else [current]), str(row.id)]
-    if task.claimed_by_id is None:
-        _claim_in_transaction(user, task)
     task.draft = raw
     record("draft", user, task.project, task, step=task.step, data=raw)
     db.session.commit()
     return row
-
-
-def _claim_in_transaction(user, task):
-    done = db.session.execute(
-        update(Task).where(Task.id == task.id, Task.status == "open", Task.claimed_by_id.is_(None))
-        .values(claimed_by_id=user.id, claimed_at=runtime().clock.now_naive())
-        .execution_options(synchronize_session="fetch"))
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Conflict("another official has claimed this task")
-    record("claim", user, task.project, task, step=task.step)
 
 
 def return_option(form):
