@@ -2,9 +2,9 @@
 import datetime as dt
 
 from ..clock import SHANGHAI
+from ..models.escalations import LEVEL_NAMES
 from ..services.definitions import version_info
 
-LEVELS = (None, "yellow", "red", "level2")
 
 
 def local_time(value):
@@ -14,6 +14,11 @@ def local_time(value):
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     return value.astimezone(SHANGHAI).isoformat()
+
+
+def deadline_level(task):
+    """The highest deadline level a task reached (yellow, red, level2), or None."""
+    return LEVEL_NAMES.get(task.alert_level)
 
 
 def project_summary(project):
@@ -39,8 +44,7 @@ def task_row(task):
             "completed_by": task.completed_by.username if task.completed_by else None,
             "completed_at": local_time(task.completed_at), "outcome": task.outcome,
             "facts": task.facts,
-            "deadline_level": LEVELS[task.alert_level + 1]
-            if task.alert_level is not None else None,
+            "deadline_level": deadline_level(task),
             "completed_late": task.completed_late}
 
 

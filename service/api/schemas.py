@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..services.definitions import version_info
-from .plain import local_time
+from .plain import deadline_level, local_time
 
 
 class LocalDateTime(fields.DateTime):
@@ -64,8 +64,7 @@ class TaskSchema(Schema):
     outcome = fields.String(allow_none=True)
     facts = fields.Dict(allow_none=True)
     deadline_level = fields.Function(
-        lambda t: (None, "yellow", "red", "level2")[t.alert_level + 1]
-        if t.alert_level is not None else None,
+        deadline_level,
         metadata={"description": "highest deadline level reached: yellow, red, level2"})
     completed_late = fields.Boolean(allow_none=True)
 
