@@ -14,8 +14,8 @@ blp = Blueprint("api_attachments", __name__, url_prefix="/api/v1",
 @blp.route("/tasks/<int:task_id>/attachments", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(UploadFormSchema, location="form")
-@blp.arguments(UploadFileSchema, location="files")
+@blp.arguments(UploadFormSchema(), location="form")
+@blp.arguments(UploadFileSchema(), location="files")
 @blp.response(201, AttachmentSchema)
 def upload(form, files, task_id):
     """Upload a file (PDF, image, Office document, ZIP) to an open task; use its id in the

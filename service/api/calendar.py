@@ -14,7 +14,7 @@ blp = Blueprint("calendar", __name__, url_prefix="/api/v1/calendar",
 @blp.route("/days", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(CalendarQuerySchema, location="query")
+@blp.arguments(CalendarQuerySchema(), location="query")
 @blp.response(200, CalendarDaySchema(many=True))
 def index(query):
     """Corrections to the official calendar, by date."""
@@ -24,8 +24,8 @@ def index(query):
 @blp.route("/days/<day>", methods=["PUT"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(CalendarPathSchema, location="path")
-@blp.arguments(CalendarSetSchema)
+@blp.arguments(CalendarPathSchema(), location="path")
+@blp.arguments(CalendarSetSchema())
 @blp.response(200, CalendarResultSchema)
 def put(path, body, day):
     """Mark a date (YYYY-MM-DD) as working day or day off; recomputes open due dates."""
@@ -35,7 +35,7 @@ def put(path, body, day):
 @blp.route("/days/<day>", methods=["DELETE"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(CalendarPathSchema, location="path")
+@blp.arguments(CalendarPathSchema(), location="path")
 @blp.response(200, ClearResultSchema)
 def delete(path, day):
     """Remove a correction; open tasks' due dates are recomputed."""

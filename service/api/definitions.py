@@ -78,7 +78,7 @@ def read_upload(query):
         "forms": {"type": "string", "format": "binary"}, "note": {"type": "string"}}}},
     "application/xml": {"schema": {"type": "string"}},
     "application/json": {"schema": {"type": "object"}}}})
-@blp.arguments(DeployQuerySchema, location="query")
+@blp.arguments(DeployQuerySchema(), location="query")
 @blp.response(201, DefinitionSchema)
 @blp.alt_response(200, schema=DefinitionSchema, description="unchanged, or validate_only")
 @blp.alt_response(422, description="refused: a list of problems, each with its element id")
@@ -98,7 +98,7 @@ def deploy(query):
 @blp.route("", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(DefinitionQuerySchema, location="query")
+@blp.arguments(DefinitionQuerySchema(), location="query")
 @blp.response(200, DefinitionSummarySchema(many=True))
 def index(query):
     """Every deployed version, newest first per process."""
@@ -117,7 +117,7 @@ def show(definition_id):
 @blp.route("/<int:definition_id>/diff", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(DiffQuerySchema, location="query")
+@blp.arguments(DiffQuerySchema(), location="query")
 @blp.response(200, DiffSchema)
 def diff(query, definition_id):
     """What changed from the previous version (or `against`) to this one."""
@@ -127,7 +127,7 @@ def diff(query, definition_id):
 @blp.route("/<int:definition_id>/rollback", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(RollbackSchema)
+@blp.arguments(RollbackSchema())
 @blp.response(201, DefinitionSchema)
 def rollback(body, definition_id):
     """Make this earlier version what new projects get, as a new version."""
@@ -138,7 +138,7 @@ def rollback(body, definition_id):
 @blp.route("/<int:definition_id>/migration/dry-run", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(MigrationRequestSchema)
+@blp.arguments(MigrationRequestSchema())
 @blp.response(200, MigrationReportSchema(many=True))
 def migration_dry_run(body, definition_id):
     """For each chosen project: can it move to this version, and what would change."""
@@ -149,7 +149,7 @@ def migration_dry_run(body, definition_id):
 @blp.route("/<int:definition_id>/migration", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(MigrationRequestSchema)
+@blp.arguments(MigrationRequestSchema())
 @blp.response(200, MigrationReportSchema(many=True))
 def migrate(body, definition_id):
     """Move the chosen projects to this version, one transaction each; report every project."""

@@ -16,7 +16,7 @@ blp = Blueprint("escalations", __name__, url_prefix="/api/v1/escalations",
 @blp.route("", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(EscalationQuerySchema, location="query")
+@blp.arguments(EscalationQuerySchema(), location="query")
 @blp.response(200, EscalationSchema(many=True))
 @blp.paginate()
 def index(query, pagination_parameters):
@@ -39,7 +39,7 @@ def show(escalation_id):
 @blp.route("/<int:escalation_id>/urge", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(UrgeSchema)
+@blp.arguments(UrgeSchema())
 @blp.response(200, EscalationSchema)
 def urge(body, escalation_id):
     """催办: notify the responsible office again (recorded in the audit trail)."""
@@ -49,7 +49,7 @@ def urge(body, escalation_id):
 @blp.route("/<int:escalation_id>/close", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(CloseSchema)
+@blp.arguments(CloseSchema())
 @blp.response(200, EscalationSchema)
 def close(body, escalation_id):
     """销号: tick the item off with a note."""
@@ -59,7 +59,7 @@ def close(body, escalation_id):
 @blp.route("/statistics", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(StatisticsQuerySchema, location="query")
+@blp.arguments(StatisticsQuerySchema(), location="query")
 @blp.response(200, StatisticsSchema(many=True))
 def stats(query):
     """Per district or per office: open, due soon, overdue, working days per step, on-time rate."""
@@ -69,7 +69,7 @@ def stats(query):
 @blp.route("/preview", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(PreviewQuerySchema, location="query")
+@blp.arguments(PreviewQuerySchema(), location="query")
 @blp.response(200, PreviewSchema)
 def preview(query):
     """Forecast: what will be yellow, red and level 2 at a moment (changes nothing)."""
@@ -86,7 +86,7 @@ def _download(kind, query):
 @blp.route("/export", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER, responses={"200": {"description": "XLSX or CSV file"}})
-@blp.arguments(ExportQuerySchema, location="query")
+@blp.arguments(ExportQuerySchema(), location="query")
 def export_list(query):
     """The escalation list (same filters) as XLSX or CSV."""
     return _download("list", query)
@@ -95,7 +95,7 @@ def export_list(query):
 @blp.route("/ledger", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER, responses={"200": {"description": "XLSX or CSV file"}})
-@blp.arguments(ExportQuerySchema, location="query")
+@blp.arguments(ExportQuerySchema(), location="query")
 def export_ledger(query):
     """The ledger (台账): every level ever fired, with clearing and closing, as XLSX or CSV."""
     return _download("ledger", query)

@@ -21,7 +21,7 @@ def _localised(rows):
 @blp.route("", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(InboxQuerySchema, location="query")
+@blp.arguments(InboxQuerySchema(), location="query")
 @blp.response(200, NotificationSchema(many=True))
 @blp.paginate()
 def index(query, pagination_parameters):

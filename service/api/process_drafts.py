@@ -35,7 +35,7 @@ def with_warnings(draft):
 @blp.route("", methods=["GET"])
 @editor_required
 @blp.doc(security=BEARER)
-@blp.arguments(ProcessDraftQuerySchema, location="query")
+@blp.arguments(ProcessDraftQuerySchema(), location="query")
 @blp.response(200, ProcessDraftSummarySchema(many=True))
 def index(query):
     """Drafts not yet deployed (of one process if `key` is given), latest change first."""
@@ -45,7 +45,7 @@ def index(query):
 @blp.route("", methods=["POST"])
 @editor_required
 @blp.doc(security=BEARER)
-@blp.arguments(ProcessDraftCreateSchema)
+@blp.arguments(ProcessDraftCreateSchema())
 @blp.response(201, ProcessDraftSchema)
 @blp.alt_response(422, description="the XML is not well-formed or safe, or a form is not a form")
 def create(body):
@@ -65,7 +65,7 @@ def show(draft_id):
 @blp.route("/<int:draft_id>", methods=["PUT"])
 @editor_required
 @blp.doc(security=BEARER)
-@blp.arguments(ProcessDraftUpdateSchema)
+@blp.arguments(ProcessDraftUpdateSchema())
 @blp.response(200, ProcessDraftSchema)
 @blp.alt_response(409, description="the draft was already deployed")
 def update(body, draft_id):
@@ -85,7 +85,7 @@ def delete(draft_id):
 @blp.route("/<int:draft_id>/deploy", methods=["POST"])
 @editor_required
 @blp.doc(security=BEARER)
-@blp.arguments(ProcessDraftDeploySchema)
+@blp.arguments(ProcessDraftDeploySchema())
 @blp.response(201, DefinitionSchema)
 @blp.alt_response(200, schema=DefinitionSchema, description="unchanged: an identical version")
 @blp.alt_response(422, description="refused: a list of problems, each with its element id")

@@ -19,7 +19,7 @@ def _full(project):
 @blp.route("", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(ProjectCreateSchema)
+@blp.arguments(ProjectCreateSchema())
 @blp.response(201, ProjectSchema)
 def create(body):
     """A district office starts a statutory approval for its district."""
@@ -29,7 +29,7 @@ def create(body):
 @blp.route("", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(ProjectQuerySchema, location="query")
+@blp.arguments(ProjectQuerySchema(), location="query")
 @blp.response(200, ProjectSummarySchema(many=True))
 @blp.paginate()
 def index(query, pagination_parameters):

@@ -13,7 +13,7 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Reports 
 @blp.route("/reports/monthly", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(ReportQuerySchema, location="query")
+@blp.arguments(ReportQuerySchema(), location="query")
 @blp.response(200, ReportSchema(many=True))
 def monthly(query):
     """Filed monthly progress reports, newest first."""
@@ -41,7 +41,7 @@ def title_certificates():
 @blp.route("/title-certificates/<int:certificate_id>/done", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(CertificateDoneSchema)
+@blp.arguments(CertificateDoneSchema())
 @blp.response(200, CertificateSchema)
 def title_certificate_done(body, certificate_id):
     """Mark a project's title certificates issued (stops and clears its deadline)."""

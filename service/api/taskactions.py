@@ -16,7 +16,7 @@ blp = Blueprint("api_task_actions", __name__, url_prefix="/api/v1/tasks",
 @blp.route("/<int:task_id>/draft", methods=["PUT", "POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(DraftSchema)
+@blp.arguments(DraftSchema())
 @blp.response(200, TaskDetailSchema)
 def draft(body, task_id):
     """Keep unfinished form values on the task (claims it); they come back as `values`."""
@@ -26,7 +26,7 @@ def draft(body, task_id):
 @blp.route("/<int:task_id>/return", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(ReturnSchema)
+@blp.arguments(ReturnSchema())
 @blp.response(200, CompleteResultSchema)
 def return_task(body, task_id):
     """Return the task to the previous step with a reason, where the diagram allows it."""
@@ -38,7 +38,7 @@ def return_task(body, task_id):
 @blp.route("/<int:task_id>/transfer", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(TransferSchema)
+@blp.arguments(TransferSchema())
 @blp.response(200, TaskSchema)
 def transfer(body, task_id):
     """Hand a task the caller has claimed to a colleague of the same office."""

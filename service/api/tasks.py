@@ -16,7 +16,7 @@ blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks", description="
 @blp.route("", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(TaskQuerySchema, location="query")
+@blp.arguments(TaskQuerySchema(), location="query")
 @blp.response(200, TaskSchema(many=True))
 @blp.paginate()
 def index(query, pagination_parameters):
@@ -59,7 +59,7 @@ def unclaim(task_id):
 @blp.route("/<int:task_id>/complete", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(CompleteSchema)
+@blp.arguments(CompleteSchema())
 @blp.response(200, CompleteResultSchema)
 def complete(body, task_id):
     """Complete the task with form data; returns the project's next open steps."""

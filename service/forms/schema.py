@@ -33,11 +33,12 @@ def schema_for(form, locale="zh", cache_key=None):
     `cache_key` names an immutable form (e.g. a deployed version's), saving the hashing.
     """
     if cache_key is not None:
-        cls = _BY_KEY.get((cache_key, locale))
-        if cls is None:
-            cls = _BY_KEY[(cache_key, locale)] = _schema_class(
-                json.dumps(form, sort_keys=True, ensure_ascii=False), locale)
-        return cls(unknown=RAISE)
+        # A schema only loads here and keeps no per-call state, so one instance serves all.
+        schema = _BY_KEY.get((cache_key, locale))
+        if schema is None:
+            schema = _BY_KEY[(cache_key, locale)] = _schema_class(
+                json.dumps(form, sort_keys=True, ensure_ascii=False), locale)(unknown=RAISE)
+        return schema
     return _schema_class(json.dumps(form, sort_keys=True, ensure_ascii=False), locale)(
         unknown=RAISE)
 

@@ -8,13 +8,20 @@ from .runtime import runtime
 _INSERT = insert(AuditEvent.__table__)
 
 
-def record(action, actor=None, project=None, task=None, **detail):
-    """Append one audit event; it commits with the change it describes.
+def event(action, actor=None, project=None, task=None, **detail):
+    """The row of one audit event, for `write`."""
+    return {"action": action, "actor_id": actor.id if actor else None,
+            "project_id": project.id if project else None, "task_id": task.id if task else None,
+            "at": runtime().clock.now_naive(), "detail": detail}
 
-    One Core INSERT on the session's connection, no ORM object: events are append-only and
-    nothing holds them.
-    """
-    db.session.connection().execute(_INSERT, {
-        "action": action, "actor_id": actor.id if actor else None,
-        "project_id": project.id if project else None, "task_id": task.id if task else None,
-        "at": runtime().clock.now_naive(), "detail": detail})
+
+def write(events):
+    """Append audit events in one Core INSERT on the session's connection (no ORM objects:
+    events are append-only and nothing holds them); they commit with the change described."""
+    if events:
+        db.session.connection().execute(_INSERT, events)
+
+
+def record(action, actor=None, project=None, task=None, **detail):
+    """Append one audit event; it commits with the change it describes."""
+    write([event(action, actor, project, task, **detail)])

@@ -100,6 +100,8 @@ def _on_closed(project, tasks, actor=None, **extra):
     for task in tasks:
         if task.status != "completed":
             task.next_alert_at = None
+        elif task.alert_level is None:
+            continue  # the completing UPDATE read the level under the row lock: none fired
         clear_escalations(Escalation.task_id == task.id, task.status, project, task, actor, now)
     from .certificates import track_handover
     for task in tasks:

@@ -10,6 +10,7 @@ from ..models import Project, ProjectState, Task
 from ..models.timestamps import utc_naive
 from . import signals
 from .definitions import parsed, version_info
+from .rows import adopt, read
 from .runtime import runtime
 
 
@@ -20,21 +21,11 @@ def json_safe(data):
 
 # Statements of the completion path, built once; an UPDATE's SET columns are the parameters'
 # other keys.
-_LOCK_PROJECT = (select(Project.__table__).where(Project.id == bindparam("row_id"))
-                 .with_for_update())
 _SAVE_STATE = update(ProjectState.__table__).where(
     ProjectState.project_id == bindparam("row_id"))
 _SAVE_PROJECT = update(Project.__table__).where(Project.id == bindparam("row_id"))
-_OPEN_ROWS = select(Task).where(Task.project_id == bindparam("row_id"), Task.status == "open")
-
-
-def lock_project(project):
-    """Lock the project row (PostgreSQL; SQLite has one writer) and give the object the
-    row's current values, read under the lock: one Core SELECT … FOR UPDATE."""
-    row = db.session.connection().execute(_LOCK_PROJECT, {"row_id": project.id}).one()
-    for name, value in row._mapping.items():
-        set_committed_value(project, name, value)
-    return project
+_OPEN_ROWS = select(Task.__table__).where(Task.project_id == bindparam("row_id"),
+                                          Task.status == "open")
 
 
 def load_instance(project):
@@ -97,7 +88,10 @@ def sync_tasks(project, instance, now):
     session (`insert_rows` writes them).
     """
     definition = version_info(project.definition_id)
-    open_rows = {t.spiff_id: t for t in db.session.scalars(_OPEN_ROWS, {"row_id": project.id})}
+    open_rows = {}
+    for found in read(_OPEN_ROWS, {"row_id": project.id}):
+        row = open_rows[found.spiff_id] = adopt(Task, found._mapping)
+        set_committed_value(row, "project", project)
     ready = instance.ready_user_tasks()
     ready_ids = {t.id for t in ready}
     created = [_new_row(project, definition.meta["user_tasks"][t.step], t, now)

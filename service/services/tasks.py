@@ -5,14 +5,15 @@ from sqlalchemy.orm.attributes import set_committed_value
 from ..engine import EngineError, TaskNotReady
 from ..extensions import db
 from ..forms import FormInvalid, validate_submission
-from ..models import Task
+from ..models import Project, Task
 from ..roles import may_act_on, may_see_district
 from . import signals
 from .attachments import reference_problems
-from .audit import record
+from .audit import event, record, write
 from .definitions import version_info
 from .errors import Conflict, Forbidden, Invalid, NotFound
-from .instances import keep, load_instance, lock_project, save_instance
+from .instances import keep, load_instance, save_instance
+from .rows import adopt, labelled, read, split_columns
 from .runtime import runtime
 from .paging import page_of
 
@@ -50,9 +51,29 @@ def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page
     return page_of(query, ordering, page, per_page)
 
 
-def get_task(user, task_id):
+_TASK_AND_PROJECT = (select(*labelled(Task.__table__, "task"),
+                            *labelled(Project.__table__, "project"))
+                     .join_from(Task.__table__, Project.__table__)
+                     .where(Task.id == bindparam("task_id")))
+_TASK_AND_LOCKED_PROJECT = _TASK_AND_PROJECT.with_for_update(of=Project.__table__)
+
+
+def _read_task(task_id, lock_project=False):
+    """The task row with its project, read in one Core statement; the project row is locked
+    (PostgreSQL; SQLite has one writer) when the caller will change its workflow."""
+    row = read(_TASK_AND_LOCKED_PROJECT if lock_project else _TASK_AND_PROJECT,
+               {"task_id": task_id}).first()
+    if row is None:
+        return None
+    parts = split_columns(row, ("task", "project"))
+    task = adopt(Task, parts["task"])
+    set_committed_value(task, "project", adopt(Project, parts["project"]))
+    return task
+
+
+def get_task(user, task_id, lock_project=False):
     """A task the user may see: in their scope by role, or on a project of their district."""
-    task = db.session.get(Task, task_id)
+    task = _read_task(task_id, lock_project)
     if task is None or not may_see_district(user, task.district):
         raise NotFound("task not found")
     if not (may_act_on(user, task) or user.role in ("supervisor", "admin", "policy_staff")
@@ -61,8 +82,8 @@ def get_task(user, task_id):
     return task
 
 
-def _actionable(user, task_id):
-    task = get_task(user, task_id)
+def _actionable(user, task_id, lock_project=False):
+    task = get_task(user, task_id, lock_project)
     if not may_act_on(user, task):
         raise Forbidden("this task is not yours to act on")
     if task.status != "open":
@@ -135,7 +156,7 @@ def validate_for_task(task, raw, locale):
 def complete(user, task_id, raw, locale="zh"):
     """Complete a task with form data (claiming it if unclaimed); returns the project, whose
     `current_steps` are its open task rows afterwards."""
-    task = _actionable(user, task_id)
+    task = _actionable(user, task_id, lock_project=True)
     if task.claimed_by_id not in (None, user.id):
         raise Conflict("another official has claimed this task")
     values = validate_for_task(task, raw, locale)
@@ -144,7 +165,7 @@ def complete(user, task_id, raw, locale="zh"):
     facts = {f["name"]: values[f["name"]] for f in form["fields"] if f.get("computed")}
     _close_row(task, user, data=values, outcome=str(values.get(decision)) if decision else None,
                **({"facts": facts} if facts else {}))
-    project = lock_project(task.project)
+    project = task.project  # read under its lock above
     instance = load_instance(project)
     task_values = dict(values)
     if form.get("collect_as"):
@@ -160,18 +181,21 @@ def complete(user, task_id, raw, locale="zh"):
                       errors={"data": [str(exc)]}) from None
     signals.tasks_closed.send(project, tasks=[task], actor=user)
     created, cancelled = save_instance(project, instance, user)
-    record("complete", user, project, task, step=task.step, data=values,
-           next=[t.step for t in created])
-    _record_consequences(user, project, task, values, created, cancelled)
+    write([event("complete", user, project, task, step=task.step, data=values,
+                 next=[t.step for t in created]),
+           *_consequences(user, project, task, values, created, cancelled)])
     db.session.commit()
     keep(project, instance)
     return project
 
 
 # Built once; the SET columns are the parameters' other keys.
+# RETURNING the deadline level as it stands when the row is locked: a sweep that fired a level
+# just before is seen, and the completion clears that escalation.
 _CLOSE_ROW = update(Task.__table__).where(
     Task.id == bindparam("row_id"), Task.status == "open",
-    or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == bindparam("actor_id")))
+    or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == bindparam("actor_id"))
+).returning(Task.alert_level)
 
 
 def _close_row(task, user, **columns):
@@ -182,22 +206,26 @@ def _close_row(task, user, **columns):
     columns.update(status="completed", completed_by_id=user.id, completed_at=now,
                    claimed_by_id=user.id, **signals.completing_columns(task, now))
     done = db.session.connection().execute(
-        _CLOSE_ROW, {**columns, "row_id": task.id, "actor_id": user.id})
-    if done.rowcount != 1:
+        _CLOSE_ROW, {**columns, "row_id": task.id, "actor_id": user.id}).first()
+    if done is None:
         db.session.rollback()
         raise Conflict("this task was completed or claimed by another official")
+    columns["alert_level"] = done.alert_level
     for name, value in columns.items():
         set_committed_value(task, name, value)
 
 
-def _record_consequences(user, project, task, values, created, cancelled):
-    decision = task.outcome
-    if decision in RETURN_DECISIONS:
-        record("return", user, project, task, from_step=task.step, decision=decision,
-               to_steps=[t.step for t in created], reason=values.get("opinion"))
-    for row in cancelled:
-        record("cancel", user, project, row, step=row.step)
+def _consequences(user, project, task, values, created, cancelled):
+    """Audit events of what a completion led to: a return, cancelled rows, the end."""
+    found = []
+    if task.outcome in RETURN_DECISIONS:
+        found.append(event("return", user, project, task, from_step=task.step,
+                           decision=task.outcome, to_steps=[t.step for t in created],
+                           reason=values.get("opinion")))
+    found += [event("cancel", user, project, row, step=row.step) for row in cancelled]
     if project.status == "rejected":
-        record("reject", user, project, task, step=task.step, reason=values.get("opinion"))
+        found.append(event("reject", user, project, task, step=task.step,
+                           reason=values.get("opinion")))
     elif project.status == "completed":
-        record("finish", user, project, task, step=task.step)
+        found.append(event("finish", user, project, task, step=task.step))
+    return found

@@ -1,13 +1,14 @@
 """Officials: creation, sign-in and API tokens."""
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..extensions import db
 from ..models import Department, District, User
 from ..roles import ROLES
 from .audit import record
 from .errors import Invalid, Unauthorized
+from .rows import adopt, read
 
 
 def _signer():
@@ -73,7 +74,11 @@ def user_from_token(token):
         payload = _signer().loads(token, max_age=current_app.config["TOKEN_MAX_AGE"])
     except (BadSignature, SignatureExpired):
         return None
-    user = db.session.get(User, payload.get("uid"))
-    if user is None or not user.active or user.token_version != payload.get("v"):
+    # Read with a prebuilt Core statement: every API call passes here.
+    row = read(_USER_BY_ID, {"uid": payload.get("uid")}).first()
+    if row is None or not row.active or row.token_version != payload.get("v"):
         return None
-    return user
+    return adopt(User, row._mapping)
+
+
+_USER_BY_ID = select(User.__table__).where(User.id == bindparam("uid"))
