@@ -10,6 +10,8 @@ def create_app(config=Config, clock=None):
     app.config.from_object(config)
 
     from .extensions import api, babel, csrf, db, login_manager, migrate
+    from . import database
+    database.engine_options(app)
     db.init_app(app)
     from .migrations_support import MIGRATIONS_DIR
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
@@ -19,7 +21,6 @@ def create_app(config=Config, clock=None):
     from .i18n import babel_locale
     babel.init_app(app, locale_selector=babel_locale, default_timezone="Asia/Shanghai")
 
-    from . import database
     database.configure(app)
 
     from .services.runtime import Runtime

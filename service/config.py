@@ -17,7 +17,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'service.db'}"))
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Per-database engine defaults are added by service.database.engine_options.
+    SQLALCHEMY_ENGINE_OPTIONS = {}
     WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", ROOT / "workflows"))
     FORMS_DIR = Path(os.environ.get("FORMS_DIR", ROOT / "forms"))
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", ROOT / "instance" / "uploads"))

@@ -5,6 +5,15 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 
+def engine_options(app):
+    """Engine options for the configured database, before the engine is made: a server
+    connection is pinged at checkout (it may have been dropped); a SQLite file is not."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    defaults = {} if url.get_backend_name() == "sqlite" else {"pool_pre_ping": True}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **defaults, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
+
+
 def configure(app):
     """SQLite: wait for the write lock instead of failing, and enforce foreign keys."""
     from .extensions import db

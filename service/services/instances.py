@@ -2,7 +2,6 @@
 import json
 
 from sqlalchemy import bindparam, insert, select, update
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
@@ -10,7 +9,7 @@ from ..models import Project, ProjectState, Task
 from ..models.timestamps import utc_naive
 from . import signals
 from .definitions import parsed, version_info
-from .rows import adopt, read
+from .rows import adopt, attach, blank, read
 from .runtime import runtime
 
 
@@ -104,9 +103,9 @@ def sync_tasks(project, instance, now):
     return created, cancelled, still_open
 
 
-_COLUMNS = [c.key for c in Task.__table__.columns]
 # JSON columns are left out (None would be stored as JSON null); new rows never set them.
-_NEW_ROW_COLUMNS = [key for key in _COLUMNS if key not in ("id", "data", "draft", "facts")]
+_NEW_ROW_COLUMNS = [c.key for c in Task.__table__.columns
+                    if c.key not in ("id", "data", "draft", "facts")]
 _INSERT_ROWS = insert(Task.__table__).returning(Task.id, sort_by_parameter_order=True)
 
 
@@ -116,19 +115,18 @@ def insert_rows(rows):
         _INSERT_ROWS, [{key: getattr(row, key) for key in _NEW_ROW_COLUMNS} for row in rows]).all()
     for row, row_id in zip(rows, ids):
         row.id = row_id
-        for key in _COLUMNS:  # columns never set are NULL: loaded as None, not expired
-            if key not in row.__dict__:
-                setattr(row, key, None)
-        make_transient_to_detached(row)
-        db.session.add(row)
+        attach(row)
 
 
 def _new_row(project, meta, ready, now):
     item = meta.get("department_item")
     limit = meta.get("time_limit_days")
     due_date, due_at = runtime().calendar().due(now, limit) if limit else (None, None)
-    return Task(project_id=project.id, spiff_id=ready.id, step=ready.step, name=meta["name"],
-                form=meta["form"], role=meta["role"], district=project.district,
-                department=ready.data.get(item) if item else None, status="open",
-                created_at=now, time_limit_days=limit, yellow_days=meta.get("yellow_days"),
-                due_date=due_date, due_at=due_at)
+    row = blank(Task, dict(
+        project_id=project.id, spiff_id=ready.id, step=ready.step, name=meta["name"],
+        form=meta["form"], role=meta["role"], district=project.district,
+        department=ready.data.get(item) if item else None, status="open", created_at=now,
+        time_limit_days=limit, yellow_days=meta.get("yellow_days"), due_date=due_date,
+        due_at=due_at))
+    set_committed_value(row, "project", project)
+    return row
