@@ -1,5 +1,6 @@
 """Who may see and act on what; concurrent completion; invalid data changes nothing."""
 import threading
+import time
 
 from conftest import ApiUser, make_config
 from flow import PLAN, open_steps, project, run_straight, start
@@ -167,6 +168,25 @@ def test_requests_without_a_valid_token_get_401(client):
     bad = client.post("/api/v1/auth/token", json={"username": "jingkou_office",
                                                   "password": "wrong"})
     assert bad.status_code == 401
+
+
+def test_a_token_stops_working_when_it_expires_or_its_user_is_deactivated(
+        app, as_user, monkeypatch):
+    office, city = as_user("jingkou_office"), as_user("city_review")
+    assert office.get("/api/v1/tasks").status_code == 200  # its signature is now remembered
+    assert city.get("/api/v1/tasks").status_code == 200
+    with app.app_context():
+        from sqlalchemy import update
+        from service.extensions import db
+        from service.models import User
+        db.session.execute(update(User).where(User.username == "city_review")
+                           .values(active=False))
+        db.session.commit()
+    refused = city.get("/api/v1/tasks")
+    assert refused.status_code == 401 and refused.json["message"]
+    later = time.time() + app.config["TOKEN_MAX_AGE"] + 60
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert office.get("/api/v1/tasks").status_code == 401
 
 
 def test_openapi_document_describes_the_api(client):
