@@ -7,10 +7,10 @@ from .drafts import ProcessDraft
 from .escalations import Escalation, TitleCertificate
 from .notifications import Notification, OutboxEmail
 from .people import Department, District, User
-from .projects import Project, ProjectState
+from .projects import Project
 from .reports import JobRun, MonthlyReport
 from .tasks import Task
 
 __all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "ProcessDraft", "Department", "District", "User",
-           "Project", "ProjectState", "Task", "CalendarDay", "Escalation", "TitleCertificate",
+           "Project", "Task", "CalendarDay", "Escalation", "TitleCertificate",
            "Notification", "OutboxEmail", "JobRun", "MonthlyReport"]

@@ -1,4 +1,4 @@
-"""Projects (one statutory approval each) and their serialised workflow state."""
+"""Projects: one statutory approval each, with its serialised workflow state."""
 import datetime as dt
 
 from sqlalchemy import JSON, ForeignKey, String, Text
@@ -23,12 +23,9 @@ class Project(db.Model):
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
     completed_at: Mapped[dt.datetime | None]
+    # The serialised workflow (spec left out), saved with the row in the same UPDATE. Deferred,
+    # so that lists and queues never read it; the last column, so reading the others never
+    # walks its pages.
+    state: Mapped[str | None] = deferred(mapped_column(Text))
     definition = relationship("ProcessDefinition")
     created_by = relationship("User")
-
-
-class ProjectState(db.Model):
-    """Kept apart from Project so that lists and queues never read the serialised workflow."""
-    __tablename__ = "project_states"
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), primary_key=True)
-    state: Mapped[str] = deferred(mapped_column(Text))

@@ -5,7 +5,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Project, ProjectState, Task
+from ..models import Project, Task
 from ..models.timestamps import utc_naive
 from . import signals
 from .definitions import parsed, version_info
@@ -20,9 +20,8 @@ def json_safe(data):
 
 # Statements of the completion path, built once; an UPDATE's SET columns are the parameters'
 # other keys.
-_SAVE_STATE = update(ProjectState.__table__).where(
-    ProjectState.project_id == bindparam("row_id"))
 _SAVE_PROJECT = update(Project.__table__).where(Project.id == bindparam("row_id"))
+_STATE = select(Project.state).where(Project.id == bindparam("row_id"))
 _OPEN_ROWS = select(Task.__table__).where(Task.project_id == bindparam("row_id"),
                                           Task.status == "open")
 
@@ -32,8 +31,7 @@ def load_instance(project):
     rt = runtime()
     instance = rt.take_instance(project.id, project.revision)
     if instance is None:
-        state = db.session.connection().scalar(select(ProjectState.state)
-                                               .where(ProjectState.project_id == project.id))
+        state = db.session.connection().scalar(_STATE, {"row_id": project.id})
         instance = rt.engine.load(parsed(project.definition_id), state)
     return instance
 
@@ -46,16 +44,12 @@ def save_instance(project, instance, actor=None):
     """
     rt = runtime()
     now = rt.clock.now_naive()
-    state = rt.engine.dump(instance)
-    if project.revision == 0:
-        db.session.add(ProjectState(project_id=project.id, state=state))
-    else:
-        db.session.connection().execute(_SAVE_STATE, {"state": state, "row_id": project.id})
     created, cancelled, still_open = sync_tasks(project, instance, now)
     data = json_safe(instance.data)
     upcoming = instance.next_timer()
     values = {"revision": project.revision + 1, "updated_at": now, "data": data,
-              "next_timer_at": utc_naive(upcoming) if upcoming else None}
+              "next_timer_at": utc_naive(upcoming) if upcoming else None,
+              "state": rt.engine.dump(instance)}
     if data.get("plan_year"):
         values["plan_year"] = data["plan_year"]
     if instance.completed:
@@ -63,7 +57,8 @@ def save_instance(project, instance, actor=None):
     # One Core UPDATE of the (locked) project row; the object gets the written values.
     db.session.connection().execute(_SAVE_PROJECT, {**values, "row_id": project.id})
     for name, value in values.items():
-        set_committed_value(project, name, value)
+        if name != "state":  # deferred: the object does not hold the serialised workflow
+            set_committed_value(project, name, value)
     # Receivers fill in the new rows before they are inserted: one INSERT, no UPDATE after.
     if created:
         signals.tasks_opened.send(project, tasks=created, actor=actor)
@@ -127,6 +122,6 @@ def _new_row(project, meta, ready, now):
         form=meta["form"], role=meta["role"], district=project.district,
         department=ready.data.get(item) if item else None, status="open", created_at=now,
         time_limit_days=limit, yellow_days=meta.get("yellow_days"), due_date=due_date,
-        due_at=due_at))
+        due_at=due_at), others_null=True)
     set_committed_value(row, "project", project)
     return row

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from ..engine import EngineError
 from ..extensions import db
-from ..models import ProcessDefinition, Project, ProjectState, Task
+from ..models import ProcessDefinition, Project, Task
 from .audit import record
 from .definitions import get_definition, parsed, require_rule_editor
 from .errors import Invalid
@@ -109,8 +109,7 @@ def _check(project, target, mapping, locale):
         return None, [_reason("other_process", locale, project.definition.key)], []
     if project.definition_id == target.id:
         return None, [_reason("same_version", locale)], []
-    state = db.session.scalar(select(ProjectState.state)
-                              .where(ProjectState.project_id == project.id))
+    state = db.session.scalar(select(Project.state).where(Project.id == project.id))
     try:
         instance, problems = runtime().engine.migrate(parsed(project.definition_id),
                                                       parsed(target.id), state, mapping)

@@ -52,7 +52,7 @@ def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page
 
 
 _TASK_AND_PROJECT = (select(*labelled(Task.__table__, "task"),
-                            *labelled(Project.__table__, "project"))
+                            *labelled(Project.__table__, "project", leave_out={"state"}))
                      .join_from(Task.__table__, Project.__table__)
                      .where(Task.id == bindparam("task_id")))
 _TASK_AND_LOCKED_PROJECT = _TASK_AND_PROJECT.with_for_update(of=Project.__table__)
