@@ -25,7 +25,9 @@ def create_app(config=Config, clock=None):
 
     from .services.runtime import Runtime
     from .services.calendar import load_overrides
-    app.extensions["approval"] = Runtime(clock=clock, calendar_loader=load_overrides)
+    app.extensions["approval"] = Runtime(
+        clock=clock, calendar_loader=load_overrides,
+        check_dumps=app.config.get("ENGINE_CHECK_DUMPS", False))
 
     from . import api as api_package, errors, cli, web
     from .services import deadlines  # noqa: F401 - connects the deadline signal receivers

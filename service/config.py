@@ -38,6 +38,8 @@ class Config:
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED", "1") == "1"
+    # Also write every instance state the slow reference way and fail on any difference.
+    ENGINE_CHECK_DUMPS = os.environ.get("ENGINE_CHECK_DUMPS", "0") == "1"
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     SMTP_TLS = os.environ.get("SMTP_TLS", "0") == "1"

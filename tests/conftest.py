@@ -28,6 +28,7 @@ def make_config(tmp_path):
         SCHEDULER_ENABLED = False
         WTF_CSRF_ENABLED = True
         SMTP_HOST = None
+        ENGINE_CHECK_DUMPS = True  # every dump in the suite is compared with the reference
     return TestConfig
 
 

@@ -74,7 +74,7 @@ def test_a_condition_with_code_is_refused_when_it_runs():
 
 
 def test_state_round_trips_through_the_serializer_at_every_step():
-    engine = Engine()
+    engine = Engine(check_dumps=True)
     definition = engine.parse(BPMN)
     instance = engine.start(definition, {"project_name": "p", "district": "jingkou"})
     steps = [("submit_plan", {"households": 3}),

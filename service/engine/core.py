@@ -13,12 +13,9 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.parser import BpmnParser
 from SpiffWorkflow.bpmn.parser.BpmnParser import BpmnValidator
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import LoopTask
-from SpiffWorkflow.bpmn.serializer.default.workflow import (
-    BpmnWorkflowConverter, WorkflowConverter)
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition, TimerEventDefinition)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
@@ -27,7 +24,11 @@ from SpiffWorkflow.util.task import TaskState
 from . import metadata
 from .compat import for_engine
 from .migration import remap_state
-from .expressions import Evaluator, ExpressionError, parse_expression
+from .expressions import Evaluator, ExpressionError
+from .scripting import SafeEnvironment, SafeScriptEngine
+from .reference import SpecFreeConverter, first_difference, reference_dump
+from .state import StateCache, write_state
+from .tree import ready_manual_tasks
 from .xmlsafe import parse_xml
 
 
@@ -37,49 +38,6 @@ class EngineError(Exception):
 
 class TaskNotReady(EngineError):
     """The task exists but is not a READY manual task."""
-
-
-class SafeEnvironment:
-    """Script environment for SpiffWorkflow that uses the safe evaluator, never eval/exec."""
-
-    def __init__(self, evaluator):
-        self.evaluator = evaluator
-
-    def evaluate(self, expression, context, external_context=None):
-        return self.evaluator.evaluate(expression, {**(external_context or {}), **context})
-
-    def execute(self, script, context, external_context=None):
-        self.evaluator.execute(script, context)
-        return True
-
-    def call_service(self, context, **kwargs):
-        raise ExpressionError("service tasks are not supported")
-
-
-class SafeScriptEngine(PythonScriptEngine):
-    """PythonScriptEngine whose validation and evaluation go through the safe evaluator."""
-
-    def validate(self, expression):
-        parse_expression(expression)
-
-
-class _SpecFreeConverter(BpmnWorkflowConverter):
-    # The spec (~10 KB) is stored once per definition version, not in every instance.
-    def to_dict(self, workflow):
-        dct = WorkflowConverter.to_dict(self, workflow)
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
-
-    def from_dict(self, dct):
-        workflow = self.target_class(dct.pop("spec"), dct.pop("subprocess_specs"),
-                                     deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-        self.set_default_attributes(workflow, dct)
-        self.subprocesses_from_dict(dct["subprocesses"], workflow)
-        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
-        return workflow
 
 
 def _connect_loops(spec):
@@ -116,6 +74,7 @@ class Instance:
     def __init__(self, workflow, definition):
         self.workflow = workflow
         self.definition = definition
+        self.state_cache = StateCache()  # texts of finished tasks, for Engine.dump
 
     @property
     def data(self):
@@ -128,7 +87,7 @@ class Instance:
     def ready_user_tasks(self):
         """READY manual tasks, in tree order."""
         return [ReadyTask(str(t.id), t.task_spec.bpmn_id, t.data)
-                for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+                for t in ready_manual_tasks(self.workflow)]
 
     def task_data(self, task_id):
         """Data of one task (as the form will see it)."""
@@ -218,14 +177,16 @@ class Instance:
 class Engine:
     """Parses definitions (cached per version), starts, loads and dumps instances."""
 
-    def __init__(self, functions=None, cache_size=64):
+    def __init__(self, functions=None, cache_size=64, check_dumps=False):
         self.evaluator = Evaluator(functions)
         self.script_engine = SafeScriptEngine(environment=SafeEnvironment(self.evaluator))
         registry = BpmnWorkflowSerializer.configure(
-            {**DEFAULT_CONFIG, BpmnWorkflow: _SpecFreeConverter})
+            {**DEFAULT_CONFIG, BpmnWorkflow: SpecFreeConverter})
         self.serializer = BpmnWorkflowSerializer(registry)
         self._specs = OrderedDict()
         self._cache_size = cache_size
+        # Every dump is also written the slow reference way and compared (the tests turn it on).
+        self.check_dumps = check_dumps
 
     def parse(self, xml, process_id=None, validate=True):
         """Parse BPMN text into a ParsedDefinition (safe XML, XSD-validated)."""
@@ -275,14 +236,16 @@ class Engine:
 
     def dump(self, instance):
         """Serialise an instance's state (without its spec) to JSON text."""
-        registry = self.serializer.registry
-        registry._encoder_mode = True
-        try:
-            dct = self.serializer.to_dict(instance.workflow)
-        finally:
-            registry._encoder_mode = False
-        dct[self.serializer.VERSION_KEY] = self.serializer.VERSION
-        return json.dumps(dct, separators=(",", ":"))
+        state = write_state(self.serializer, instance.workflow, instance.state_cache)
+        if self.check_dumps:
+            difference = first_difference(state, self._reference_dump(instance))
+            if difference is not None:
+                raise EngineError(f"the state dump differs from the reference at {difference}")
+        return state
+
+    def _reference_dump(self, instance):
+        # The registry's own conversion (the way `dump` worked before state.py): what it must match.
+        return reference_dump(self.serializer, instance.workflow)
 
     def load(self, definition, state):
         """Restore an instance from JSON text written by `dump`."""

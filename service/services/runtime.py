@@ -12,10 +12,10 @@ from ..workdays import WorkCalendar
 class Runtime:
     """What services need besides the database; one per Flask app."""
 
-    def __init__(self, clock=None, calendar_loader=None, cache_size=256):
+    def __init__(self, clock=None, calendar_loader=None, cache_size=256, check_dumps=False):
         self.clock = clock or Clock()
         functions = {**DEFAULT_FUNCTIONS, "today": lambda: self.clock.today().isoformat()}
-        self.engine = Engine(functions)
+        self.engine = Engine(functions, check_dumps=check_dumps)
         self._calendar_loader = calendar_loader or (lambda: {})
         self._calendar = None
         self._instances = OrderedDict()
