@@ -260,3 +260,33 @@ def test_a_task_whose_parent_left_the_task_table_is_written_without_one():
     state = json.loads(engine.dump(instance))  # check mode: compared with the reference
     for child in (review, ready_task):
         assert state["tasks"][str(child.id)]["parent"] is None
+
+
+def _structure(instance):
+    # Ids are random per instance: compare what ran, in tree order, and the data it left.
+    return ([(t.task_spec.name, t.state, t.data) for t in instance.workflow.get_tasks()],
+            instance.completed, instance.data)
+
+
+def test_engine_steps_run_as_spiffworkflow_runs_them():
+    """Instance.complete finds automatic READY tasks its own way; the result is the same as
+    SpiffWorkflow's do_engine_steps after every step of every path."""
+    engine, definition = engine_and_definition()
+    ours, theirs = start(engine, definition), start(engine, definition)
+    for step, values in ROUTE:
+        ready, other = ours.ready_user_tasks(), theirs.ready_user_tasks()
+        assert [t.step for t in ready] == [t.step for t in other] and ready
+        pairs = list(zip(ready, other))
+        if step == "joint_signoff":
+            pairs = [(mine, next(t for t in other if t.data["department"] ==
+                                 mine.data["department"])) for mine in reversed(ready)]
+        for mine, same in pairs:
+            done = signoff(mine.data["department"], values) if step == "joint_signoff" \
+                else values
+            ours.complete(mine.id, done)
+            task = theirs.workflow.get_task_from_id(UUID(same.id))
+            task.data.update(done)
+            task.run()
+            theirs.workflow.do_engine_steps()
+            assert _structure(ours) == _structure(theirs), step
+    assert ours.completed and ours.end_status() == "completed"

@@ -28,7 +28,7 @@ from .expressions import Evaluator, ExpressionError
 from .scripting import SafeEnvironment, SafeScriptEngine
 from .reference import SpecFreeConverter, first_difference, reference_dump
 from .state import StateCache, write_state
-from .tree import ready_manual_tasks
+from .tree import ready_manual_tasks, run_engine_steps
 from .xmlsafe import parse_xml
 
 
@@ -79,7 +79,7 @@ class Instance:
     @property
     def data(self):
         """The process data as it stands after the last step."""
-        if self.workflow.is_completed():
+        if self.completed:
             return self.workflow.data
         last = self.workflow.last_task
         return last.data if last is not None else self.workflow.data
@@ -101,7 +101,7 @@ class Instance:
         task.data.update(values)
         try:
             task.run()
-            self.workflow.do_engine_steps()
+            run_engine_steps(self.workflow)
         except (SpiffWorkflowException, ExpressionError) as exc:
             raise EngineError(str(exc)) from exc
 
@@ -144,6 +144,12 @@ class Instance:
 
     @property
     def completed(self):
+        """Whether no task is left unfinished (no READY, WAITING or predicted task)."""
+        # SpiffWorkflow keeps the answer once true; before that it walks the tree each time,
+        # while one look over the task table finds an unfinished task at once.
+        if any(task._state & TaskState.NOT_FINISHED_MASK
+               for task in self.workflow.tasks.values()):
+            return False
         return self.workflow.is_completed()
 
     def end_status(self):

@@ -26,17 +26,46 @@ def _tree_path(tasks, root, task):
 
 def ready_manual_tasks(workflow):
     """What `workflow.get_tasks(state=READY, manual=True)` returns, in the same order."""
+    return _ready(workflow, manual=True)
+
+
+def _ready(workflow, manual=None):
+    # READY tasks (only those whose spec's `manual` equals `manual`, unless None) in the
+    # iterator's order; None when only SpiffWorkflow's iterator can say.
     if workflow.subprocesses:
         # Their tasks live in other trees; the iterator knows how to interleave them.
-        return workflow.get_tasks(state=TaskState.READY, manual=True)
+        return _iterated(workflow, manual)
     tasks, root, found = workflow.tasks, workflow.task_tree, []
     for task in tasks.values():
-        # `== True` is the iterator's own test of `manual`.
-        if task._state == TaskState.READY and task.task_spec.manual == True:  # noqa: E712
+        # `== manual` is the iterator's own test of `manual`.
+        if task._state == TaskState.READY and (manual is None or task.task_spec.manual == manual):
             path = _tree_path(tasks, root, task)
             if path is None:
-                return workflow.get_tasks(state=TaskState.READY, manual=True)
+                return _iterated(workflow, manual)
             found.append((path, task))
     if len(found) > 1:
         found.sort(key=lambda pair: pair[0])
     return [task for _, task in found]
+
+
+def _iterated(workflow, manual):
+    if manual is None:
+        return workflow.get_tasks(state=TaskState.READY)
+    return workflow.get_tasks(state=TaskState.READY, manual=manual)
+
+
+def run_engine_steps(workflow):
+    """What `workflow.do_engine_steps()` does, finding READY tasks with `_ready`.
+
+    As SpiffWorkflow does, each round takes the READY tasks in tree order first and then runs
+    the automatic ones among them, until a round runs none. A workflow with subprocesses (or
+    one that starts one) is left to SpiffWorkflow, which steps them deepest first.
+    """
+    while not workflow.subprocesses:
+        automatic = [task for task in _ready(workflow) if not task.task_spec.manual]
+        for task in automatic:
+            task.run()
+        if not automatic:
+            workflow.refresh_timers()
+            return
+    workflow.do_engine_steps()
