@@ -36,15 +36,17 @@ def load_instance(project):
     return instance
 
 
-def save_instance(project, instance, actor=None):
+def save_instance(project, instance, actor=None, open_rows=None):
     """Persist the instance, bump the revision, refresh project data/status and task rows.
 
     Returns (new task rows, cancelled task rows); `project.current_steps` becomes the open
-    task rows after this save, by id. The caller commits, then calls `keep`.
+    task rows after this save, by id. The caller commits, then calls `keep`. `open_rows`
+    ({spiff id: row}) are the project's open rows when the caller read them under the
+    project's lock; otherwise they are read here.
     """
     rt = runtime()
     now = rt.clock.now_naive()
-    created, cancelled, still_open = sync_tasks(project, instance, now)
+    created, cancelled, still_open = sync_tasks(project, instance, now, open_rows)
     data = json_safe(instance.data)
     upcoming = instance.next_timer()
     values = {"revision": project.revision + 1, "updated_at": now, "data": data,
@@ -75,17 +77,18 @@ def keep(project, instance):
     runtime().keep_instance(project.id, project.revision, instance)
 
 
-def sync_tasks(project, instance, now):
+def sync_tasks(project, instance, now, open_rows=None):
     """Open a row for each new READY user task; cancel rows whose task is no longer READY.
 
     Returns (new rows, cancelled rows, rows that stay open); the new rows are not yet in the
     session (`insert_rows` writes them).
     """
     definition = version_info(project.definition_id)
-    open_rows = {}
-    for found in read(_OPEN_ROWS, {"row_id": project.id}):
-        row = open_rows[found.spiff_id] = adopt(Task, found._mapping)
-        set_committed_value(row, "project", project)
+    if open_rows is None:
+        open_rows = {}
+        for found in read(_OPEN_ROWS, {"row_id": project.id}):
+            row = open_rows[found.spiff_id] = adopt(Task, found._mapping)
+            set_committed_value(row, "project", project)
     ready = instance.ready_user_tasks()
     ready_ids = {t.id for t in ready}
     created = [_new_row(project, definition.meta["user_tasks"][t.step], t, now)

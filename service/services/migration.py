@@ -164,11 +164,12 @@ def migrate(user, target_id, project_ids=None, source_id=None, mapping=None, loc
     mapping = dict(mapping or {})
     reports = []
     for project_id in select_projects(project_ids, source_id):
-        # Task rows first, then the project: the order `complete` takes them in.
-        db.session.execute(select(Task.id).where(Task.project_id == project_id,
-                                                 Task.status == "open").with_for_update()).all()
+        # The project row first, then its open task rows: the order `complete` and timer
+        # refreshes take them in, so none of them waits on another in a cycle.
         project = db.session.get(Project, project_id, with_for_update=True,
                                  populate_existing=True)
+        db.session.execute(select(Task.id).where(Task.project_id == project_id,
+                                                 Task.status == "open").with_for_update()).all()
         instance, reasons, changes = _check(project, target, mapping, locale)
         if reasons:
             db.session.rollback()

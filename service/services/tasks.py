@@ -51,29 +51,44 @@ def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page
     return page_of(query, ordering, page, per_page)
 
 
-_TASK_AND_PROJECT = (select(*labelled(Task.__table__, "task"),
-                            *labelled(Project.__table__, "project", leave_out={"state"}))
-                     .join_from(Task.__table__, Project.__table__)
+_TASK_COLUMNS = (*labelled(Task.__table__, "task"),
+                 *labelled(Project.__table__, "project", leave_out={"state"}))
+_TASK_AND_PROJECT = (select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
                      .where(Task.id == bindparam("task_id")))
-_TASK_AND_LOCKED_PROJECT = _TASK_AND_PROJECT.with_for_update(of=Project.__table__)
+_target = Task.__table__.alias("target")
+# For a completion: the task, its project row locked (PostgreSQL; SQLite has one writer) and
+# the project's other open rows, which stay as read while the lock is held (every change to
+# a project's open rows takes that lock first).
+_FOR_COMPLETION = (
+    select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
+    .where(Project.id == select(_target.c.project_id)
+           .where(_target.c.id == bindparam("task_id")).scalar_subquery(),
+           or_(Task.id == bindparam("task_id"), Task.status == "open"))
+    .with_for_update(of=Project.__table__))
 
 
-def _read_task(task_id, lock_project=False):
-    """The task row with its project, read in one Core statement; the project row is locked
-    (PostgreSQL; SQLite has one writer) when the caller will change its workflow."""
-    row = read(_TASK_AND_LOCKED_PROJECT if lock_project else _TASK_AND_PROJECT,
-               {"task_id": task_id}).first()
-    if row is None:
-        return None
-    parts = split_columns(row, ("task", "project"))
-    task = adopt(Task, parts["task"])
-    set_committed_value(task, "project", adopt(Project, parts["project"]))
-    return task
+def _read_task(task_id, for_completion=False):
+    """(task row with its project, the project's other open rows by spiff id) read in one Core
+    statement; the other rows only `for_completion`, which also locks the project row."""
+    task, others = None, {}
+    for row in read(_FOR_COMPLETION if for_completion else _TASK_AND_PROJECT,
+                    {"task_id": task_id}):
+        parts = split_columns(row, ("task", "project"))
+        found = adopt(Task, parts["task"])
+        set_committed_value(found, "project", adopt(Project, parts["project"]))
+        if found.id == task_id:
+            task = found
+        else:
+            others[found.spiff_id] = found
+    return task, others
 
 
-def get_task(user, task_id, lock_project=False):
+def get_task(user, task_id):
     """A task the user may see: in their scope by role, or on a project of their district."""
-    task = _read_task(task_id, lock_project)
+    return _visible(user, _read_task(task_id)[0])
+
+
+def _visible(user, task):
     if task is None or not may_see_district(user, task.district):
         raise NotFound("task not found")
     if not (may_act_on(user, task) or user.role in ("supervisor", "admin", "policy_staff")
@@ -82,8 +97,11 @@ def get_task(user, task_id, lock_project=False):
     return task
 
 
-def _actionable(user, task_id, lock_project=False):
-    task = get_task(user, task_id, lock_project)
+def _actionable(user, task_id):
+    return _may_act(user, get_task(user, task_id))
+
+
+def _may_act(user, task):
     if not may_act_on(user, task):
         raise Forbidden("this task is not yours to act on")
     if task.status != "open":
@@ -156,7 +174,8 @@ def validate_for_task(task, raw, locale):
 def complete(user, task_id, raw, locale="zh"):
     """Complete a task with form data (claiming it if unclaimed); returns the project, whose
     `current_steps` are its open task rows afterwards."""
-    task = _actionable(user, task_id, lock_project=True)
+    task, other_open_rows = _read_task(task_id, for_completion=True)
+    _may_act(user, _visible(user, task))
     if task.claimed_by_id not in (None, user.id):
         raise Conflict("another official has claimed this task")
     values = validate_for_task(task, raw, locale)
@@ -180,7 +199,7 @@ def complete(user, task_id, raw, locale="zh"):
         raise Invalid("the process could not continue with this data",
                       errors={"data": [str(exc)]}) from None
     signals.tasks_closed.send(project, tasks=[task], actor=user)
-    created, cancelled = save_instance(project, instance, user)
+    created, cancelled = save_instance(project, instance, user, other_open_rows)
     write([event("complete", user, project, task, step=task.step, data=values,
                  next=[t.step for t in created]),
            *_consequences(user, project, task, values, created, cancelled)])
