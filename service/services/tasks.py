@@ -61,9 +61,11 @@ _target = Task.__table__.alias("target")
 # a project's open rows takes that lock first).
 _FOR_COMPLETION = (
     select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
-    .where(Project.id == select(_target.c.project_id)
-           .where(_target.c.id == bindparam("task_id")).scalar_subquery(),
-           or_(Task.id == bindparam("task_id"), Task.status == "open"))
+    # Written so that both sides of the OR use an index (the key; project and status).
+    .where(or_(Task.id == bindparam("task_id"),
+               and_(Task.project_id == select(_target.c.project_id)
+                    .where(_target.c.id == bindparam("task_id")).scalar_subquery(),
+                    Task.status == "open")))
     .with_for_update(of=Project.__table__))
 
 
