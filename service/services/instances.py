@@ -9,7 +9,7 @@ from ..models import Project, Task
 from ..models.timestamps import utc_naive
 from . import signals
 from .definitions import parsed, version_info
-from .rows import adopt, attach, blank, read
+from .rows import Columns, adopt, attach, blank, read
 from .runtime import runtime
 
 
@@ -24,6 +24,7 @@ _SAVE_PROJECT = update(Project.__table__).where(Project.id == bindparam("row_id"
 _STATE = select(Project.state).where(Project.id == bindparam("row_id"))
 _OPEN_ROWS = select(Task.__table__).where(Task.project_id == bindparam("row_id"),
                                           Task.status == "open")
+_OPEN_ROW_COLUMNS = Columns(_OPEN_ROWS)
 
 
 def load_instance(project):
@@ -87,7 +88,7 @@ def sync_tasks(project, instance, now, open_rows=None):
     if open_rows is None:
         open_rows = {}
         for found in read(_OPEN_ROWS, {"row_id": project.id}):
-            row = open_rows[found.spiff_id] = adopt(Task, found._mapping)
+            row = open_rows[found.spiff_id] = adopt(Task, _OPEN_ROW_COLUMNS.values(found))
             set_committed_value(row, "project", project)
     ready = instance.ready_user_tasks()
     ready_ids = {t.id for t in ready}

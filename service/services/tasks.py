@@ -13,7 +13,7 @@ from .audit import event, record, write
 from .definitions import version_info
 from .errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
-from .rows import adopt, labelled, read, split_columns
+from .rows import Columns, adopt, labelled, read
 from .runtime import runtime
 from .paging import page_of
 
@@ -67,6 +67,7 @@ _FOR_COMPLETION = (
                     .where(_target.c.id == bindparam("task_id")).scalar_subquery(),
                     Task.status == "open")))
     .with_for_update(of=Project.__table__))
+_TASK_LAYOUT = Columns(_TASK_AND_PROJECT)
 
 
 def _read_task(task_id, for_completion=False):
@@ -75,7 +76,7 @@ def _read_task(task_id, for_completion=False):
     task, others = None, {}
     for row in read(_FOR_COMPLETION if for_completion else _TASK_AND_PROJECT,
                     {"task_id": task_id}):
-        parts = split_columns(row, ("task", "project"))
+        parts = _TASK_LAYOUT.split(row)
         found = adopt(Task, parts["task"])
         set_committed_value(found, "project", adopt(Project, parts["project"]))
         if found.id == task_id:

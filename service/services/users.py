@@ -11,7 +11,7 @@ from ..models import Department, District, User
 from ..roles import ROLES
 from .audit import record
 from .errors import Invalid, Unauthorized
-from .rows import adopt, read
+from .rows import Columns, adopt, read
 
 
 def _signer():
@@ -81,10 +81,11 @@ def user_from_token(token):
     row = read(_USER_BY_ID, {"uid": payload.get("uid")}).first()
     if row is None or not row.active or row.token_version != payload.get("v"):
         return None
-    return adopt(User, row._mapping)
+    return adopt(User, _USER_COLUMNS.values(row))
 
 
 _USER_BY_ID = select(User.__table__).where(User.id == bindparam("uid"))
+_USER_COLUMNS = Columns(_USER_BY_ID)
 # Checked signatures (token -> payload, signing time), so a client's repeated calls skip the
 # HMAC and decoding; the age is still checked on every call.
 _CHECKED = OrderedDict()
