@@ -24,9 +24,10 @@ def create_app(config=Config, clock=None):
     database.configure(app)
 
     from .services.runtime import Runtime
-    from .services.calendar import load_overrides
+    from .services.calendar import calendar_revision, load_overrides
     app.extensions["approval"] = Runtime(
-        clock=clock, calendar_loader=load_overrides,
+        clock=clock, calendar_loader=load_overrides, calendar_revision=calendar_revision,
+        calendar_check_seconds=app.config["CALENDAR_CHECK_SECONDS"],
         check_dumps=app.config.get("ENGINE_CHECK_DUMPS", False))
 
     from . import api as api_package, errors, cli, web

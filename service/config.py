@@ -28,6 +28,8 @@ class Config:
     TOKEN_MAX_AGE = int(os.environ.get("TOKEN_MAX_AGE", str(12 * 3600)))
     TIMEZONE = "Asia/Shanghai"
     DEFAULT_YELLOW_DAYS = int(os.environ.get("DEFAULT_YELLOW_DAYS", "2"))
+    # How soon a calendar correction made by another process reaches this one's due dates.
+    CALENDAR_CHECK_SECONDS = float(os.environ.get("CALENDAR_CHECK_SECONDS", "1"))
     LEVEL2_AFTER_DAYS = int(os.environ.get("LEVEL2_AFTER_DAYS", "5"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -19,14 +19,11 @@ _lock = threading.Lock()
 
 def _jobs():
     from .services import mailer, reports, sweep, timers
-    from .services.runtime import runtime
     return {
         "sweep": (60, lambda: sweep.sweep()),
         "timers": (60, lambda: timers.refresh_due_timers()),
         "outbox": (60, lambda: mailer.deliver_outbox()),
         "monthly": (3600, lambda: reports.run_monthly()),
-        # Corrections made by another process reach this one's working-day calendar.
-        "calendar": (300, lambda: runtime().calendar_changed()),
     }
 
 

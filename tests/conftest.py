@@ -29,6 +29,9 @@ def make_config(tmp_path):
         WTF_CSRF_ENABLED = True
         SMTP_HOST = None
         ENGINE_CHECK_DUMPS = True  # every dump in the suite is compared with the reference
+        # Never re-read while a test runs (statement counts stay exact); the test of another
+        # process's correction makes a second app that checks on every use.
+        CALENDAR_CHECK_SECONDS = 3600
     return TestConfig
 
 

@@ -41,6 +41,29 @@ def test_admin_correction_moves_open_due_dates_and_is_audited(as_user, clock, cl
         "2026-10-16"
 
 
+def test_a_correction_made_by_another_process_reaches_new_due_dates(
+        as_user, clock, client, tmp_path):
+    """Two app objects on one database stand for two web processes."""
+    from conftest import ApiUser, make_config
+    from service import create_app
+
+    class OtherProcess(make_config(tmp_path)):
+        CALENDAR_CHECK_SECONDS = 0
+    other = create_app(OtherProcess, clock=clock)
+    office = ApiUser(other.test_client(), "jingkou_office")
+    clock.set(dt.datetime(2026, 9, 28, 9, 0))
+    before = office.post("/api/v1/projects", json={"name": "甲"}).json  # loads its calendar
+    assert before["current_steps"][0]["due_date"] == "2026-10-16"
+    response = client.put("/api/v1/calendar/days/2026-10-12", headers=as_user("admin").headers,
+                          json={"is_workday": False, "note": "临时放假"})
+    assert response.status_code == 200, response.json
+    after = office.post("/api/v1/projects", json={"name": "乙"}).json
+    assert after["current_steps"][0]["due_date"] == "2026-10-19"
+    with other.app_context():
+        from service.extensions import db
+        db.engine.dispose()
+
+
 def test_correction_refused_for_non_admin_and_bad_input(as_user, client):
     office = as_user("jingkou_office")
     response = client.put("/api/v1/calendar/days/2026-12-26", headers=office.headers,

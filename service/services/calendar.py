@@ -1,10 +1,10 @@
 """Administrator corrections to the working-day calendar, and what they change in open tasks."""
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import CalendarDay
+from ..models import AuditEvent, CalendarDay
 from .audit import record
 from .errors import Forbidden, Invalid, NotFound
 from .runtime import runtime
@@ -12,9 +12,19 @@ from .runtime import runtime
 MAX_YEARS_AHEAD = 3
 
 
+CORRECTION_ACTIONS = ("calendar_set", "calendar_clear")
+
+
 def load_overrides():
     """Corrections as {date: is_working_day}."""
     return dict(db.session.execute(select(CalendarDay.date, CalendarDay.is_workday)).all())
+
+
+def calendar_revision():
+    """Which corrections are in force: the id of the latest correction's audit event, which
+    commits with the correction (so a process sees a new one once it is committed)."""
+    return db.session.scalar(select(func.max(AuditEvent.id))
+                             .where(AuditEvent.action.in_(CORRECTION_ACTIONS)))
 
 
 def _require_admin(actor):
@@ -52,7 +62,7 @@ def set_day(day, is_workday, note="", actor=None):
         db.session.add(row)
     row.is_workday, row.note = bool(is_workday), note or ""
     row.by_id, row.at = (actor.id if actor else None), rt.clock.now_naive()
-    record("calendar_set", actor, date=day.isoformat(), is_workday=bool(is_workday),
+    record(CORRECTION_ACTIONS[0], actor, date=day.isoformat(), is_workday=bool(is_workday),
            note=note or "", was_workday=before)
     db.session.flush()
     try:
@@ -74,7 +84,7 @@ def clear_day(day, actor=None):
     rt = runtime()
     before = rt.calendar().is_workday(day)
     db.session.delete(row)
-    record("calendar_clear", actor, date=day.isoformat(), was_workday=before)
+    record(CORRECTION_ACTIONS[1], actor, date=day.isoformat(), was_workday=before)
     db.session.flush()
     try:
         rt.calendar_changed()

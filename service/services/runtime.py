@@ -1,4 +1,5 @@
 """Per-app collaborators (engine, clock, calendar, instance cache) reached from services."""
+import time
 from collections import OrderedDict
 
 from flask import current_app
@@ -12,23 +13,40 @@ from ..workdays import WorkCalendar
 class Runtime:
     """What services need besides the database; one per Flask app."""
 
-    def __init__(self, clock=None, calendar_loader=None, cache_size=256, check_dumps=False):
+    def __init__(self, clock=None, calendar_loader=None, cache_size=256, check_dumps=False,
+                 calendar_revision=None, calendar_check_seconds=1.0, monotonic=time.monotonic):
         self.clock = clock or Clock()
         functions = {**DEFAULT_FUNCTIONS, "today": lambda: self.clock.today().isoformat()}
         self.engine = Engine(functions, check_dumps=check_dumps)
         self._calendar_loader = calendar_loader or (lambda: {})
+        self._calendar_revision = calendar_revision or (lambda: None)
+        self._calendar_check_seconds = calendar_check_seconds
+        self._monotonic = monotonic
         self._calendar = None
+        self._calendar_seen = None  # (revision the calendar was loaded at, when it was checked)
         self._instances = OrderedDict()
         self._cache_size = cache_size
         self._versions = {}
 
     def calendar(self):
-        """The working-day calendar with administrator corrections applied."""
-        if self._calendar is None:
+        """The working-day calendar with administrator corrections applied.
+
+        A correction made in this process applies at once (`calendar_changed`); one made by
+        another process is seen within `calendar_check_seconds`, when the corrections'
+        revision is read again (a timer, not business time: the clock may be frozen).
+        """
+        now = self._monotonic()
+        if self._calendar is not None and \
+                now < self._calendar_seen[1] + self._calendar_check_seconds:
+            return self._calendar
+        revision = self._calendar_revision()
+        if self._calendar is None or revision != self._calendar_seen[0]:
             self._calendar = WorkCalendar(self._calendar_loader())
+        self._calendar_seen = (revision, now)
         return self._calendar
 
     def calendar_changed(self):
+        """Forget the calendar: the next use loads the corrections again."""
         self._calendar = None
 
     def version(self, definition_id, loader):
