@@ -115,10 +115,21 @@ def test_draft_saved_in_the_modeler_is_reopened_from_the_server(browser_session,
     colleague = browser_session("admin")  # another official, another browser
     colleague.goto("/desk/processes/1")
     assert "申报时限改4天" in colleague.locator("#server-drafts").inner_text()
+    # The colleague saves the draft meanwhile: this page's next save is refused, not lost.
+    changed = as_user("admin").put(f"/api/v1/process-drafts/{draft['id']}", json={
+        "revision": draft["revision"], "title": "申报时限改4天（复核）"})
+    assert changed.status_code == 200, changed.json
+    page.click("#save-draft")
+    page.wait_for_selector("#status >> text=同事")
+    kept = as_user("policy").get(f"/api/v1/process-drafts/{draft['id']}").json
+    assert (kept["title"], kept["updated_by"]) == ("申报时限改4天（复核）", "admin")
+    page.reload()  # reopened: the colleague's version, and a save made on it is taken
+    page.wait_for_selector("#open-draft-banner")
+    assert page.input_value("#draft-title") == "申报时限改4天（复核）"
 
     page.click("#deploy")
     page.wait_for_url("**/desk/processes/2")
     assert "项目申报时限改为4个工作日" in page.content()
-    assert "申报时限改4天" not in page.locator("#server-drafts").inner_text()
+    assert "申报时限改4天（复核）" not in page.locator("#server-drafts").inner_text()
     kept = as_user("policy").get(f"/api/v1/process-drafts/{draft['id']}").json
     assert kept["deployed_definition_id"] == 2

@@ -60,6 +60,47 @@ def test_save_list_reopen_update_and_delete_a_draft(app, as_user):
     assert versions(as_user) == [1]  # nothing was deployed
 
 
+def test_a_save_made_on_an_old_revision_is_refused_not_lost(app, as_user):
+    policy, admin = as_user("policy"), as_user("admin")
+    draft = policy.post(URL, json={"title": "草稿", "based_on_id": 1}).json
+    assert draft["revision"] == 1
+    # Both open revision 1; the administrator saves first.
+    first = admin.put(f"{URL}/{draft['id']}", json={"revision": 1, "note": "管理员的修改"})
+    assert first.status_code == 200 and first.json["revision"] == 2
+    late = policy.put(f"{URL}/{draft['id']}", json={"revision": 1, "note": "政策科的修改"})
+    assert late.status_code == 409 and "revision 2" in late.json["message"]
+    kept = policy.get(f"{URL}/{draft['id']}").json
+    assert (kept["note"], kept["revision"], kept["updated_by"]) == ("管理员的修改", 2, "admin")
+    again = policy.put(f"{URL}/{draft['id']}", json={"revision": 2, "note": "政策科的修改"})
+    assert again.status_code == 200 and again.json["revision"] == 3
+    # A client that sends no revision still saves (the last save wins, as before).
+    assert admin.put(f"{URL}/{draft['id']}", json={"title": "草稿二"}).json["revision"] == 4
+    assert audit_actions(app).count("draft_saved") == 4  # the refused save left no trace
+
+
+def test_two_saves_from_one_revision_at_once_one_is_refused(app, as_user, monkeypatch):
+    """The revision check and the UPDATE are not one step: the UPDATE matches the revision it
+    read, so a save committed in between makes this one a 409, not an overwrite."""
+    from sqlalchemy import text
+    from service.extensions import db
+    from service.services import drafts
+    policy = as_user("policy")
+    draft = policy.post(URL, json={"title": "草稿", "based_on_id": 1}).json
+    checked = drafts._checked_xml
+
+    def meanwhile(xml):  # another official's save lands after this one's check
+        with db.engine.begin() as other:
+            other.execute(text("UPDATE process_drafts SET note = 'other', "
+                               "revision = revision + 1 WHERE id = :id"), {"id": draft["id"]})
+        return checked(xml)
+    monkeypatch.setattr(drafts, "_checked_xml", meanwhile)
+    late = policy.put(f"{URL}/{draft['id']}", json={"revision": 1, "bpmn_xml": HANDOVER_40})
+    assert late.status_code == 409, late.json
+    kept = policy.get(f"{URL}/{draft['id']}").json
+    assert (kept["note"], kept["revision"]) == ("other", 2) and 'value="40"' not in \
+        kept["bpmn_xml"]
+
+
 def test_a_draft_starts_from_a_version_and_may_fail_the_checks(as_user):
     policy = as_user("policy")
     draft = policy.post(URL, json={"title": "从v1开始", "based_on_id": 1}).json

@@ -29,6 +29,9 @@ class ProcessDraftCreateSchema(Schema):
 
 
 class ProcessDraftUpdateSchema(Schema):
+    revision = fields.Integer(metadata={"description": "the draft's revision this change was "
+                                        "made on; when another save came since, the change is "
+                                        "refused with 409 (without it, the last save wins)"})
     title = fields.String(validate=TITLE)
     bpmn_xml = fields.String(validate=validate.Length(min=1))
     forms = FormSet(metadata={"description": "replaces the draft's form definitions"})
@@ -60,6 +63,8 @@ class ProcessDraftSummarySchema(Schema):
     updated_by = fields.Function(lambda d: _username(d.updated_by))
     updated_by_name = fields.Function(lambda d: _display(d.updated_by))
     updated_at = LocalDateTime()
+    revision = fields.Integer(metadata={"description": "raised by every save; send it back "
+                                        "with the next change"})
     deployed_definition_id = fields.Integer(allow_none=True, metadata={
         "description": "the version this draft became when it was deployed"})
 

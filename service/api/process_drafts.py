@@ -67,7 +67,8 @@ def show(draft_id):
 @blp.doc(security=BEARER)
 @blp.arguments(ProcessDraftUpdateSchema())
 @blp.response(200, ProcessDraftSchema)
-@blp.alt_response(409, description="the draft was already deployed")
+@blp.alt_response(409, description="the draft was already deployed, or saved again since "
+                  "`revision`")
 def update(body, draft_id):
     """Replace the fields given of a draft."""
     return with_warnings(drafts.update_draft(g.user, draft_id, **body))

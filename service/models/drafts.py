@@ -21,6 +21,9 @@ class ProcessDraft(db.Model):
     saved_at: Mapped[dt.datetime]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[dt.datetime]
+    # Raised by every save; the UPDATE matches the revision it read (an optimistic lock), so of
+    # two saves made from the same revision the second is refused instead of overwriting.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
     # Set when the draft was deployed: the version it became (the draft is kept for the record).
     deployed_definition_id: Mapped[int | None] = mapped_column(
         ForeignKey("process_definitions.id"))
@@ -29,3 +32,4 @@ class ProcessDraft(db.Model):
                                        foreign_keys=[deployed_definition_id])
     saved_by = relationship("User", foreign_keys=[saved_by_id])
     updated_by = relationship("User", foreign_keys=[updated_by_id])
+    __mapper_args__ = {"version_id_col": revision}

@@ -1,6 +1,7 @@
 """Drafts of a process kept on the server: save, list, open, update, delete, deploy."""
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..engine.xmlsafe import UnsafeXMLError, parse_xml
 from ..extensions import db
@@ -93,11 +94,14 @@ def save_draft(user, title, bpmn_xml=None, forms=None, note="", based_on_id=None
     return draft
 
 
-def update_draft(user, draft_id, **changes):
-    """Replace the fields given (title, bpmn_xml, forms, note) of a draft not yet deployed."""
+def update_draft(user, draft_id, revision=None, **changes):
+    """Replace the fields given (title, bpmn_xml, forms, note) of a draft not yet deployed;
+    Conflict when `revision` is given and the draft was saved again since."""
     draft = get_draft(user, draft_id)
     if draft.deployed_definition_id is not None:
         raise Conflict("this draft was deployed; save a new draft instead")
+    if revision is not None and revision != draft.revision:
+        raise _saved_since(draft)
     changes = {k: v for k, v in changes.items() if k in EDITABLE and v is not None}
     if "bpmn_xml" in changes:
         changes["bpmn_xml"] = _checked_xml(changes["bpmn_xml"])
@@ -109,8 +113,18 @@ def update_draft(user, draft_id, **changes):
     draft.updated_by_id, draft.updated_at = user.id, runtime().clock.now_naive()
     record("draft_saved", user, draft_id=draft.id, key=draft.key, title=draft.title,
            created=False, changed=sorted(changes), forms=sorted(draft.forms or {}))
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:  # saved by someone else between our read and our UPDATE
+        db.session.rollback()
+        raise _saved_since(get_draft(user, draft_id)) from None
     return draft
+
+
+def _saved_since(draft):
+    who = draft.updated_by.display_name or draft.updated_by.username if draft.updated_by else "?"
+    return Conflict(f"{who} saved this draft since you opened it (now revision "
+                    f"{draft.revision}); reopen it and make your change again")
 
 
 def delete_draft(user, draft_id):
@@ -135,5 +149,9 @@ def deploy_draft(user, draft_id, note="", locale="zh"):
                                  draft_id=draft.id)
     draft.deployed_definition_id = definition.id
     draft.updated_by_id, draft.updated_at = user.id, runtime().clock.now_naive()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:  # saved by someone else while it was being deployed
+        db.session.rollback()
+        raise _saved_since(get_draft(user, draft_id)) from None
     return definition, created

@@ -123,7 +123,7 @@ def edit(definition_id):
         "check_url": url_for(".check"), "deploy_url": url_for(".deploy"),
         "drafts_url": url_for("process_draft_pages.create"), "new_forms": new_forms,
         "draft": {"id": draft.id, "title": draft.title, "note": draft.note,
-                  "forms": draft.forms or {}} if draft else None,
+                  "forms": draft.forms or {}, "revision": draft.revision} if draft else None,
         "approval": {
             "roles": [{"value": k, "label": f"{pick(v, lang)} ({k})"} for k, v in ROLES.items()],
             "forms": [{"value": k, "label": f"{pick(f.get('title'), lang) or k} ({k})"

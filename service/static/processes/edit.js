@@ -62,7 +62,7 @@
     });
     let data = {};
     try { data = await response.json(); } catch (e) { /* not JSON */ }
-    return { ok: response.ok, data };
+    return { ok: response.ok, status: response.status, data };
   }
 
   function problemsOf(data) {
@@ -82,12 +82,15 @@
     const xml = await currentXml();
     const title = $('draft-title').value.trim() || texts.untitled;
     const body = { title, bpmn_xml: xml, forms: formsFor(xml), note: $('note').value.trim() };
-    const { ok, data } = draft
-      ? await post(config.drafts_url + '/' + draft.id, body, 'PUT')
+    // The revision it was opened at: a colleague's save since then makes the server refuse this.
+    const { ok, status: code, data } = draft
+      ? await post(config.drafts_url + '/' + draft.id, { ...body, revision: draft.revision }, 'PUT')
       : await post(config.drafts_url, { ...body, based_on_id: config.definition_id });
+    if (code === 409) { showProblems([]); status(texts.stale, true); return false; }
     if (!ok) { showProblems(problemsOf(data)); status('', true); return false; }
     localStorage.removeItem(unsavedKey());
-    draft = { id: data.id, title: data.title, note: data.note, forms: data.forms };
+    draft = { id: data.id, title: data.title, note: data.note, forms: data.forms,
+              revision: data.revision };
     $('draft-title').value = data.title;
     const url = new URL(window.location.href);
     url.searchParams.set('draft', data.id);

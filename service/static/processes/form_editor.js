@@ -116,7 +116,9 @@
     const title = document.getElementById('draft-title').value.trim();
     const draft = config.draft;
     const forms = { ...(draft ? draft.forms : {}), [config.key]: form };
-    const body = draft ? { title, forms } : { title, forms, based_on_id: config.definition_id };
+    // The revision it was opened at: a colleague's save since then makes the server refuse this.
+    const body = draft ? { title, forms, revision: draft.revision }
+      : { title, forms, based_on_id: config.definition_id };
     const response = await fetch(draft ? config.drafts_url + '/' + draft.id : config.drafts_url, {
       method: draft ? 'PUT' : 'POST', credentials: 'same-origin',
       headers: { 'Content-Type': 'application/json', 'X-CSRFToken': csrf },
@@ -124,11 +126,12 @@
     });
     let data = {};
     try { data = await response.json(); } catch (e) { /* not JSON */ }
+    if (response.status === 409) { shown.textContent = config.stale; return; }
     if (!response.ok) {
       shown.textContent = config.failed + ' ' + (data.message || '') + ' ' + JSON.stringify(data.errors || {});
       return;
     }
-    config.draft = { id: data.id, forms: data.forms };
+    config.draft = { id: data.id, forms: data.forms, revision: data.revision };
     const url = new URL(window.location.href);
     url.searchParams.set('draft', data.id);
     window.history.replaceState(null, '', url);
