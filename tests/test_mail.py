@@ -73,3 +73,54 @@ def test_no_mail_when_smtp_unset(as_user, runner, clock, app):
     at(clock, 2026, 12, 3, 9, 0)
     assert "outbox: (0, 0)" in tick(runner)
     assert len(inbox(as_user("jingkou_office"), "yellow")) == 1
+
+
+def test_administrator_sees_failing_mails_retries_one_and_gives_one_up(
+        as_user, runner, clock, smtp_port, client, web_login, app):
+    from conftest import csrf_from
+    start(as_user)
+    start(as_user, name="第二个项目")
+    at(clock, 2026, 12, 3, 9, 0)
+    assert "outbox: (0, 2)" in tick(runner)  # two yellow notices; the server is down
+    admin = as_user("admin")
+    failing = admin.get("/api/v1/outbox").json
+    assert len(failing) == 2 and all(m["attempts"] == 1 for m in failing)
+    assert all("ConnectionRefusedError" in m["last_error"] for m in failing)
+    assert as_user("city_supervisor").get("/api/v1/outbox").status_code == 403
+
+    web_login("city_supervisor")
+    assert client.get("/admin/outbox/").status_code == 403
+    web_login("admin")
+    page = client.get("/admin/outbox/")
+    assert page.status_code == 200 and "邮件发件箱" in page.text and "发送失败 (2)" in page.text
+    token = csrf_from(page.text)
+    kept, dropped = failing
+    given_up = client.post(f"/admin/outbox/{dropped['id']}/abandon",
+                           data={"csrf_token": token, "reason": "地址已停用"})
+    assert given_up.status_code == 302
+    assert "不再重试" in client.get("/admin/outbox/").text
+    assert client.post(f"/admin/outbox/{kept['id']}/retry",
+                       data={"csrf_token": token}).status_code == 302
+    assert admin.post(f"/api/v1/outbox/{dropped['id']}/retry").status_code == 409
+
+    collect = Collect()
+    server = Controller(collect, hostname="127.0.0.1", port=smtp_port)
+    server.start()
+    try:
+        clock.advance(seconds=10)  # before the back-off ends: only the retried mail is due
+        assert "outbox: (1, 0)" in tick(runner)
+        clock.advance(hours=3)
+        assert "outbox: (0, 0)" in tick(runner)  # the given-up mail is never sent
+    finally:
+        server.stop()
+    assert len(collect.messages) == 1
+    assert [m["id"] for m in admin.get("/api/v1/outbox", query_string={"scope": "sent"}).json] \
+        == [kept["id"]]
+    [abandoned] = admin.get("/api/v1/outbox", query_string={"scope": "abandoned"}).json
+    assert abandoned["id"] == dropped["id"] and abandoned["status"] == "abandoned"
+    with app.app_context():
+        from service.models import AuditEvent
+        audited = {e.action: e.detail for e in AuditEvent.query.filter(
+            AuditEvent.action.like("outbox_%"))}
+    assert audited["outbox_abandon"]["reason"] == "地址已停用"
+    assert audited["outbox_retry"]["mail_id"] == kept["id"]

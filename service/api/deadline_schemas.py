@@ -199,3 +199,25 @@ class CertificateSchema(Schema):
 
 class CertificateDoneSchema(Schema):
     note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class OutboxQuerySchema(Schema):
+    scope = fields.String(load_default="failing", validate=validate.OneOf(
+        ["failing", "pending", "sent", "abandoned"]), metadata={
+        "description": "failing: waiting after at least one failed attempt (default)"})
+
+
+class AbandonSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class OutboxMailSchema(Schema):
+    id = fields.Integer()
+    to = fields.String(attribute="to_addr")
+    subject = fields.String()
+    status = fields.String(metadata={"description": "pending, sent or abandoned"})
+    attempts = fields.Integer()
+    last_error = fields.String(allow_none=True)
+    next_attempt_at = LocalDateTime()
+    created_at = LocalDateTime()
+    sent_at = LocalDateTime(allow_none=True)

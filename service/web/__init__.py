@@ -5,9 +5,10 @@ def register(app):
     """Register the page blueprints, sign-in handling and template helpers."""
     from . import auth, desk, helpers, labels, process_drafts, process_tools, processes, \
         projectpages, taskpages
-    from . import calendar_admin, deadlines_nav, inbox, supervision, supervision_reports  # noqa
+    from . import calendar_admin, deadlines_nav, inbox, outbox_admin, supervision, \
+        supervision_reports  # noqa
     for module in (auth, desk, taskpages, projectpages, supervision, calendar_admin, processes,
-                   process_tools, process_drafts):
+                   process_tools, process_drafts, outbox_admin):
         app.register_blueprint(module.bp)
     entry = ("processes.index", "Processes", ("policy_staff", "admin"))
     if entry not in helpers.NAV:

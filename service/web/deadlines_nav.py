@@ -10,6 +10,7 @@ ENTRIES = [
     ("supervision.reports_page", "Monthly reports", SUPERVISING_ROLES),
     ("supervision.forecast_page", "Forecast", SUPERVISING_ROLES),
     ("calendar_admin.days", "Calendar", ("admin",)),
+    ("outbox_admin.mails", "E-mail outbox", ("admin",)),
 ]
 
 

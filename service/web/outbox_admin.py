@@ -1,0 +1,57 @@
+"""The administrator's page of the e-mail outbox: mails that keep failing, retry, give up."""
+from math import ceil
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import Schema, fields, validate
+
+from ..services import outbox
+from .pageforms import flash_errors, parse, run
+
+bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
+PER_PAGE = 50
+
+
+class AbandonFormSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+@bp.before_request
+@login_required
+def _admins_only():
+    if current_user.role != "admin":
+        abort(403)
+
+
+@bp.route("/")
+def mails():
+    """Mails of one tab (failing by default), with how many each tab holds."""
+    scope = request.args.get("scope", "failing")
+    if scope not in outbox.SCOPES:
+        scope = "failing"
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows, total = outbox.list_mails(current_user, scope, page, PER_PAGE)
+    return render_template("admin/outbox.html", rows=rows, scope=scope, page=page,
+                           pages=max(ceil(total / PER_PAGE), 1), total=total,
+                           counts=outbox.counts(current_user))
+
+
+@bp.route("/<int:mail_id>/retry", methods=["POST"])
+def retry(mail_id):
+    """Send a waiting mail at the next outbox run."""
+    run(lambda: outbox.retry(current_user, mail_id),
+        _("The mail will be sent at the next outbox run."))
+    return redirect(url_for(".mails", scope=request.form.get("scope", "failing")))
+
+
+@bp.route("/<int:mail_id>/abandon", methods=["POST"])
+def abandon(mail_id):
+    """Stop trying to send a mail, with a reason."""
+    body, errors = parse(AbandonFormSchema(), request.form)
+    if errors:
+        flash_errors(errors)
+    else:
+        run(lambda: outbox.abandon(current_user, mail_id, body["reason"]),
+            _("The mail is no longer retried; the notice stays in the inbox."))
+    return redirect(url_for(".mails", scope=request.form.get("scope", "failing")))
