@@ -1,13 +1,14 @@
 """The administrator's page for working-day calendar corrections."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..services import calendar
-from .pageforms import flash_errors, parse, run
+from .pageforms import flash_errors, only_for, parse, run
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar")
+only_for(bp, "admin")
 
 
 class DayFormSchema(Schema):
@@ -18,13 +19,6 @@ class DayFormSchema(Schema):
 
 class ClearFormSchema(Schema):
     day = fields.Date(required=True)
-
-
-@bp.before_request
-@login_required
-def _admins_only():
-    if current_user.role != "admin":
-        abort(403)
 
 
 @bp.route("/")

@@ -1,27 +1,21 @@
 """The administrator's page of the e-mail outbox: mails that keep failing, retry, give up."""
 from math import ceil
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..services import outbox
-from .pageforms import flash_errors, parse, run
+from .pageforms import flash_errors, only_for, parse, run
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
+only_for(bp, "admin")
 PER_PAGE = 50
 
 
 class AbandonFormSchema(Schema):
     reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
-
-
-@bp.before_request
-@login_required
-def _admins_only():
-    if current_user.role != "admin":
-        abort(403)
 
 
 @bp.route("/")

@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import abort, flash
+from flask_login import current_user, login_required
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, ValidationError
 
@@ -45,3 +46,12 @@ def safe_next(target):
             and not target.startswith("//"):
         return target
     return None
+
+
+def only_for(blueprint, *roles):
+    """Every page of the blueprint needs a signed-in official with one of `roles` (else 403)."""
+    @blueprint.before_request
+    @login_required
+    def _check_role():
+        if current_user.role not in roles:
+            abort(403)
