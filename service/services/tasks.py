@@ -73,12 +73,13 @@ _TASK_LAYOUT = Columns(_TASK_AND_PROJECT)
 def _read_task(task_id, for_completion=False):
     """(task row with its project, the project's other open rows by spiff id) read in one Core
     statement; the other rows only `for_completion`, which also locks the project row."""
-    task, others = None, {}
+    task, project, others = None, None, {}
     for row in read(_FOR_COMPLETION if for_completion else _TASK_AND_PROJECT,
                     {"task_id": task_id}):
         parts = _TASK_LAYOUT.split(row)
         found = adopt(Task, parts["task"])
-        set_committed_value(found, "project", adopt(Project, parts["project"]))
+        project = project or adopt(Project, parts["project"])  # the same on every row
+        set_committed_value(found, "project", project)
         if found.id == task_id:
             task = found
         else:
