@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..api.deadline_schemas import InboxQuerySchema
 from ..services import inbox as notices
 from .desk import bp
-from .pageforms import parse, run
+from .pageforms import page_count, parse, run
 
 PER_PAGE = 50
 
@@ -20,7 +20,7 @@ def inbox():
     rows, total = notices.list_inbox(current_user, (query or {}).get("unread", False), page,
                                    PER_PAGE)
     return render_template("desk/inbox.html", rows=rows, total=total, page=page,
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+                           pages=page_count(total, PER_PAGE),
                            unread=(query or {}).get("unread", False))
 
 

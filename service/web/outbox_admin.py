@@ -1,13 +1,11 @@
 """The administrator's page of the e-mail outbox: mails that keep failing, retry, give up."""
-from math import ceil
-
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..services import outbox
-from .pageforms import flash_errors, only_for, parse, run
+from .pageforms import flash_errors, only_for, page_count, parse, run
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
 only_for(bp, "admin")
@@ -27,7 +25,7 @@ def mails():
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = outbox.list_mails(current_user, scope, page, PER_PAGE)
     return render_template("admin/outbox.html", rows=rows, scope=scope, page=page,
-                           pages=max(ceil(total / PER_PAGE), 1), total=total,
+                           pages=page_count(total, PER_PAGE), total=total,
                            counts=outbox.counts(current_user))
 
 

@@ -25,6 +25,11 @@ def flash_errors(errors):
               "error")
 
 
+def page_count(total, per_page):
+    """How many pages a list of `total` rows takes (at least one, for the empty list)."""
+    return max((total + per_page - 1) // per_page, 1)
+
+
 def run(action, success):
     """Call a service function; flash `success` or the error. 403/404 become error pages."""
     try:

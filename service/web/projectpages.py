@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 from ..services import archive, attachments, projects, projectview
 from ..services.errors import Forbidden
 from .helpers import NAV
+from .pageforms import page_count
 
 bp = Blueprint("projects_web", __name__, url_prefix="/desk")
 NAV.append(("projects_web.index", "Projects", None))
@@ -24,7 +25,7 @@ def index():
     rows, total, current = projectview.project_list(current_user, district, status, year,
                                                     page, PER_PAGE)
     return render_template("desk/projects.html", rows=rows, total=total, current=current,
-                           page=page, pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+                           page=page, pages=page_count(total, PER_PAGE),
                            district=district, status=status, year=year, statuses=STATUSES,
                            districts=projectview.district_codes())
 

@@ -10,7 +10,7 @@ from ..models import Department, District
 from ..extensions import db
 from ..services import escalations, exports
 from ..services.errors import Forbidden
-from .pageforms import flash_errors, parse, run, safe_next
+from .pageforms import flash_errors, page_count, parse, run, safe_next
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 PER_PAGE = 50
@@ -44,7 +44,7 @@ def escalation_list():
                                                **filters)
     query = {k: v for k, v in request.args.items() if k != "page"}
     return render_template("supervision/escalations.html", rows=rows, total=total, page=page,
-                           pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), filters=filters,
+                           pages=page_count(total, PER_PAGE), filters=filters,
                            query=query, **filter_choices())
 
 
