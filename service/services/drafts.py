@@ -113,12 +113,18 @@ def update_draft(user, draft_id, revision=None, **changes):
     draft.updated_by_id, draft.updated_at = user.id, runtime().clock.now_naive()
     record("draft_saved", user, draft_id=draft.id, key=draft.key, title=draft.title,
            created=False, changed=sorted(changes), forms=sorted(draft.forms or {}))
+    _commit_unless_saved_since(user, draft_id)
+    return draft
+
+
+def _commit_unless_saved_since(user, draft_id):
+    # The UPDATE matches the revision it read: a save committed by someone else between our
+    # read and our write makes it match nothing, and this change is refused.
     try:
         db.session.commit()
-    except StaleDataError:  # saved by someone else between our read and our UPDATE
+    except StaleDataError:
         db.session.rollback()
         raise _saved_since(get_draft(user, draft_id)) from None
-    return draft
 
 
 def _saved_since(draft):
@@ -149,9 +155,5 @@ def deploy_draft(user, draft_id, note="", locale="zh"):
                                  draft_id=draft.id)
     draft.deployed_definition_id = definition.id
     draft.updated_by_id, draft.updated_at = user.id, runtime().clock.now_naive()
-    try:
-        db.session.commit()
-    except StaleDataError:  # saved by someone else while it was being deployed
-        db.session.rollback()
-        raise _saved_since(get_draft(user, draft_id)) from None
+    _commit_unless_saved_since(user, draft_id)
     return definition, created

@@ -32,9 +32,13 @@ def load_instance(project):
     rt = runtime()
     instance = rt.take_instance(project.id, project.revision)
     if instance is None:
-        state = db.session.connection().scalar(_STATE, {"row_id": project.id})
-        instance = rt.engine.load(parsed(project.definition_id), state)
+        instance = rt.engine.load(parsed(project.definition_id), stored_state(project.id))
     return instance
+
+
+def stored_state(project_id):
+    """The project's serialised workflow as stored (a deferred column: read on its own)."""
+    return db.session.connection().scalar(_STATE, {"row_id": project_id})
 
 
 def save_instance(project, instance, actor=None, open_rows=None):

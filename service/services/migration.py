@@ -11,7 +11,7 @@ from ..models import ProcessDefinition, Project, Task
 from .audit import record
 from .definitions import get_definition, parsed, require_rule_editor
 from .errors import Invalid
-from .instances import keep, save_instance
+from .instances import keep, save_instance, stored_state
 from .runtime import runtime
 
 MAX_PROJECTS = 500
@@ -109,10 +109,10 @@ def _check(project, target, mapping, locale):
         return None, [_reason("other_process", locale, project.definition.key)], []
     if project.definition_id == target.id:
         return None, [_reason("same_version", locale)], []
-    state = db.session.scalar(select(Project.state).where(Project.id == project.id))
     try:
         instance, problems = runtime().engine.migrate(parsed(project.definition_id),
-                                                      parsed(target.id), state, mapping)
+                                                      parsed(target.id),
+                                                      stored_state(project.id), mapping)
     except EngineError as exc:
         return None, [_reason("engine", locale, str(exc))], []
     if problems:
