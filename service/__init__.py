@@ -8,6 +8,8 @@ def create_app(config=Config, clock=None):
     """Application factory: bind extensions, register blueprints, errors and commands."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config)
+    from .sessions import PageSessionInterface
+    app.session_interface = PageSessionInterface()
 
     from .extensions import api, babel, csrf, db, login_manager, migrate
     from . import database

@@ -38,3 +38,15 @@ def test_pages_are_chinese_even_for_an_english_browser_until_switched(client, we
     web_login("jingkou_office")
     page = client.get("/desk/queue", headers={"Accept-Language": "en-US,en;q=0.9"})
     assert "我的待办" in page.text
+
+
+def test_api_neither_uses_nor_sets_the_page_session(client, web_login, as_user):
+    web_login("jingkou_office")
+    client.get("/lang/en")
+    # The signed-in page session does not authenticate an API call: a bearer token does.
+    refused = client.get("/api/v1/tasks?scope=queue")
+    assert refused.status_code == 401 and "Set-Cookie" not in refused.headers
+    answer = as_user("jingkou_office").post("/api/v1/projects", json={"name": "西津渡棚改"})
+    assert answer.status_code == 201 and "Set-Cookie" not in answer.headers
+    # The page session is untouched: the pages still know the official and the language.
+    assert "Work queue" in client.get("/desk/queue").text

@@ -1,11 +1,11 @@
 """Writing audit events (in the caller's transaction)."""
 from sqlalchemy import insert
 
-from ..extensions import db
 from ..models import AuditEvent
+from .prepared import Prepared
 from .runtime import runtime
 
-_INSERT = insert(AuditEvent.__table__)
+_INSERT = Prepared(insert(AuditEvent.__table__))
 
 
 def event(action, actor=None, project=None, task=None, **detail):
@@ -19,7 +19,7 @@ def write(events):
     """Append audit events in one Core INSERT on the session's connection (no ORM objects:
     events are append-only and nothing holds them); they commit with the change described."""
     if events:
-        db.session.connection().execute(_INSERT, events)
+        _INSERT.many(events)
 
 
 def record(action, actor=None, project=None, task=None, **detail):

@@ -9,6 +9,7 @@ from ..models import Project, Task
 from ..models.timestamps import utc_naive
 from . import signals
 from .definitions import parsed, version_info
+from .prepared import Prepared
 from .rows import Columns, adopt, attach, blank, read
 from .runtime import runtime
 
@@ -20,10 +21,10 @@ def json_safe(data):
 
 # Statements of the completion path, built once; an UPDATE's SET columns are the parameters'
 # other keys.
-_SAVE_PROJECT = update(Project.__table__).where(Project.id == bindparam("row_id"))
+_SAVE_PROJECT = Prepared(update(Project.__table__).where(Project.id == bindparam("row_id")))
 _STATE = select(Project.state).where(Project.id == bindparam("row_id"))
-_OPEN_ROWS = select(Task.__table__).where(Task.project_id == bindparam("row_id"),
-                                          Task.status == "open")
+_OPEN_ROWS = Prepared(select(Task.__table__).where(Task.project_id == bindparam("row_id"),
+                                                   Task.status == "open"))
 _OPEN_ROW_COLUMNS = Columns(_OPEN_ROWS)
 
 
@@ -62,7 +63,7 @@ def save_instance(project, instance, actor=None, open_rows=None):
     if instance.completed:
         values.update(status=instance.end_status(), completed_at=now)
     # One Core UPDATE of the (locked) project row; the object gets the written values.
-    db.session.connection().execute(_SAVE_PROJECT, {**values, "row_id": project.id})
+    _SAVE_PROJECT.rows({**values, "row_id": project.id})
     for name, value in values.items():
         if name != "state":  # deferred: the object does not hold the serialised workflow
             set_committed_value(project, name, value)
@@ -92,7 +93,8 @@ def sync_tasks(project, instance, now, open_rows=None):
     if open_rows is None:
         open_rows = {}
         for found in read(_OPEN_ROWS, {"row_id": project.id}):
-            row = open_rows[found.spiff_id] = adopt(Task, _OPEN_ROW_COLUMNS.values(found))
+            row = adopt(Task, _OPEN_ROW_COLUMNS.values(found))
+            open_rows[row.spiff_id] = row
             set_committed_value(row, "project", project)
     ready = instance.ready_user_tasks()
     ready_ids = {t.id for t in ready}
@@ -109,15 +111,14 @@ def sync_tasks(project, instance, now, open_rows=None):
 # JSON columns are left out (None would be stored as JSON null); new rows never set them.
 _NEW_ROW_COLUMNS = [c.key for c in Task.__table__.columns
                     if c.key not in ("id", "data", "draft", "facts")]
-_INSERT_ROWS = insert(Task.__table__).returning(Task.id, sort_by_parameter_order=True)
+_INSERT_ROW = Prepared(insert(Task.__table__).returning(Task.id))
 
 
 def insert_rows(rows):
-    """Insert new task rows in one Core statement; they join the session as loaded rows."""
-    ids = db.session.connection().scalars(
-        _INSERT_ROWS, [{key: getattr(row, key) for key in _NEW_ROW_COLUMNS} for row in rows]).all()
-    for row, row_id in zip(rows, ids):
-        row.id = row_id
+    """Insert new task rows (usually one; five for a joint sign-off), each with a prepared
+    INSERT … RETURNING id; they join the session as loaded rows."""
+    for row in rows:
+        row.id = _INSERT_ROW.first({key: getattr(row, key) for key in _NEW_ROW_COLUMNS})[0]
         attach(row)
 
 

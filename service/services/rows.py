@@ -12,12 +12,11 @@ from sqlalchemy.orm.attributes import instance_dict, set_committed_value
 from ..extensions import db
 
 
-def read(statement, params):
-    """Run a prebuilt Core read on the session's connection after flushing pending ORM
-    changes, as an ORM query would (so `adopt` never overwrites an unflushed change)."""
-    session = db.session()
-    session.flush()
-    return session.connection().execute(statement, params)
+def read(prepared, params):
+    """Rows of a `Prepared` read, run after flushing pending ORM changes, as an ORM query
+    would (so `adopt` never overwrites an unflushed change)."""
+    db.session.flush()
+    return prepared.rows(params)
 
 
 def adopt(model, values):
@@ -67,6 +66,7 @@ class Columns:
     without SQLAlchemy's per-row key view (a tenth of a millisecond on a wide row)."""
 
     def __init__(self, statement):
+        statement = getattr(statement, "statement", statement)  # a `Prepared` one
         self.names = tuple(column.name for column in statement.selected_columns)
         self._parts = [name.partition("__")[::2] for name in self.names]
 

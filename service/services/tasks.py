@@ -16,6 +16,7 @@ from .instances import keep, load_instance, save_instance
 from .rows import Columns, adopt, labelled, read
 from .runtime import runtime
 from .paging import page_of
+from .prepared import Prepared
 
 RETURN_DECISIONS = {"return", "object"}
 
@@ -53,13 +54,13 @@ def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page
 
 _TASK_COLUMNS = (*labelled(Task.__table__, "task"),
                  *labelled(Project.__table__, "project", leave_out={"state"}))
-_TASK_AND_PROJECT = (select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
-                     .where(Task.id == bindparam("task_id")))
+_TASK_AND_PROJECT = Prepared(select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
+                              .where(Task.id == bindparam("task_id")))
 _target = Task.__table__.alias("target")
 # For a completion: the task, its project row locked (PostgreSQL; SQLite has one writer) and
 # the project's other open rows, which stay as read while the lock is held (every change to
 # a project's open rows takes that lock first).
-_FOR_COMPLETION = (
+_FOR_COMPLETION = Prepared(
     select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
     # Written so that both sides of the OR use an index (the key; project and status).
     .where(or_(Task.id == bindparam("task_id"),
@@ -215,10 +216,10 @@ def complete(user, task_id, raw, locale="zh"):
 # Built once; the SET columns are the parameters' other keys.
 # RETURNING the deadline level as it stands when the row is locked: a sweep that fired a level
 # just before is seen, and the completion clears that escalation.
-_CLOSE_ROW = update(Task.__table__).where(
+_CLOSE_ROW = Prepared(update(Task.__table__).where(
     Task.id == bindparam("row_id"), Task.status == "open",
     or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == bindparam("actor_id"))
-).returning(Task.alert_level)
+).returning(Task.alert_level))
 
 
 def _close_row(task, user, **columns):
@@ -228,12 +229,11 @@ def _close_row(task, user, **columns):
     # The condition leaves only an unclaimed row or one claimed by the user: claimed by them.
     columns.update(status="completed", completed_by_id=user.id, completed_at=now,
                    claimed_by_id=user.id, **signals.completing_columns(task, now))
-    done = db.session.connection().execute(
-        _CLOSE_ROW, {**columns, "row_id": task.id, "actor_id": user.id}).first()
+    done = _CLOSE_ROW.first({**columns, "row_id": task.id, "actor_id": user.id})
     if done is None:
         db.session.rollback()
         raise Conflict("this task was completed or claimed by another official")
-    columns["alert_level"] = done.alert_level
+    columns["alert_level"] = done[0]
     for name, value in columns.items():
         set_committed_value(task, name, value)
 

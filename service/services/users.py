@@ -11,6 +11,7 @@ from ..models import Department, District, User
 from ..roles import ROLES
 from .audit import record
 from .errors import Invalid, Unauthorized
+from .prepared import Prepared
 from .rows import Columns, adopt, read
 
 
@@ -78,13 +79,14 @@ def user_from_token(token):
         return None
     # Read with a prebuilt Core statement: every API call passes here. The row is read every
     # time, so a deactivated user or a revoked token (token_version) is refused at once.
-    row = read(_USER_BY_ID, {"uid": payload.get("uid")}).first()
-    if row is None or not row.active or row.token_version != payload.get("v"):
+    found = read(_USER_BY_ID, {"uid": payload.get("uid")})
+    row = _USER_COLUMNS.values(found[0]) if found else None
+    if row is None or not row["active"] or row["token_version"] != payload.get("v"):
         return None
-    return adopt(User, _USER_COLUMNS.values(row))
+    return adopt(User, row)
 
 
-_USER_BY_ID = select(User.__table__).where(User.id == bindparam("uid"))
+_USER_BY_ID = Prepared(select(User.__table__).where(User.id == bindparam("uid")))
 _USER_COLUMNS = Columns(_USER_BY_ID)
 # Checked signatures (token -> payload, signing time), so a client's repeated calls skip the
 # HMAC and decoding; the age is still checked on every call.
