@@ -269,10 +269,12 @@ def _structure(instance):
 
 
 def test_engine_steps_run_as_spiffworkflow_runs_them():
-    """Instance.complete finds automatic READY tasks its own way; the result is the same as
-    SpiffWorkflow's do_engine_steps after every step of every path."""
+    """Instance.complete finds automatic READY tasks and WAITING ones its own way; the result
+    is the same as SpiffWorkflow's do_engine_steps (with its own walk for WAITING tasks) after
+    every step of every path, the parallel sign-off's waiting join included."""
     engine, definition = engine_and_definition()
     ours, theirs = start(engine, definition), start(engine, definition)
+    del theirs.workflow.update_waiting_tasks  # SpiffWorkflow's own method again
     for step, values in ROUTE:
         ready, other = ours.ready_user_tasks(), theirs.ready_user_tasks()
         assert [t.step for t in ready] == [t.step for t in other] and ready
@@ -290,3 +292,27 @@ def test_engine_steps_run_as_spiffworkflow_runs_them():
             theirs.workflow.do_engine_steps()
             assert _structure(ours) == _structure(theirs), step
     assert ours.completed and ours.end_status() == "completed"
+
+
+def test_the_walk_for_waiting_tasks_runs_when_a_task_waits(monkeypatch):
+    """SpiffWorkflow's walk updating WAITING tasks is skipped only when none waits."""
+    import SpiffWorkflow.workflow
+    engine = Engine()
+    timer = engine.parse((Path(__file__).parent / "data" / "timer_demo.bpmn").read_text())
+    waiting = start(engine, timer)
+    [task] = [t for t in waiting.workflow.tasks.values() if t.state == TaskState.WAITING]
+    updated = []
+    monkeypatch.setattr(type(task.task_spec), "_update", lambda spec, t: updated.append(t))
+    waiting.workflow.update_waiting_tasks()
+    assert updated == [task]
+
+    engine, definition = engine_and_definition()
+    idle = start(engine, definition)
+    assert not [t for t in idle.workflow.tasks.values() if t.state == TaskState.WAITING]
+
+    def no_walk(*args, **kwargs):
+        raise AssertionError("walked the tree")
+    monkeypatch.setattr(SpiffWorkflow.workflow, "TaskIterator", no_walk)
+    idle.workflow.update_waiting_tasks()
+    with pytest.raises(AssertionError):
+        waiting.workflow.update_waiting_tasks()

@@ -28,7 +28,7 @@ from .expressions import Evaluator, ExpressionError
 from .scripting import SafeEnvironment, SafeScriptEngine
 from .reference import SpecFreeConverter, first_difference, reference_dump
 from .state import StateCache, write_state
-from .tree import ready_manual_tasks, run_engine_steps
+from .tree import ready_manual_tasks, run_engine_steps, skip_idle_waiting_walks
 from .xmlsafe import parse_xml
 
 
@@ -74,6 +74,7 @@ class Instance:
     def __init__(self, workflow, definition):
         self.workflow = workflow
         self.definition = definition
+        skip_idle_waiting_walks(workflow)
         self.state_cache = StateCache()  # texts of finished tasks, for Engine.dump
 
     @property

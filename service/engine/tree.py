@@ -24,6 +24,22 @@ def _tree_path(tasks, root, task):
     return path
 
 
+def skip_idle_waiting_walks(workflow):
+    """Make the workflow skip SpiffWorkflow's tree walk for WAITING tasks when it has none.
+
+    After every task it runs, SpiffWorkflow walks the whole tree to update WAITING tasks. When
+    none of the workflow's tasks is WAITING the walk finds nothing and changes nothing, which
+    its task table tells without walking; otherwise SpiffWorkflow's own walk runs.
+    """
+    walk = workflow.update_waiting_tasks
+
+    def update_waiting_tasks():
+        for task in workflow.tasks.values():
+            if task._state & TaskState.WAITING:
+                return walk()
+    workflow.update_waiting_tasks = update_waiting_tasks
+
+
 def ready_manual_tasks(workflow):
     """What `workflow.get_tasks(state=READY, manual=True)` returns, in the same order."""
     return _ready(workflow, manual=True)
