@@ -10,6 +10,20 @@ the session connection's, so the statement runs in the session's transaction; an
 """
 from ..extensions import db
 
+_CONNECTION = "prepared_connection"
+
+
+def _connection():
+    """The session's connection in its current transaction (taken from the session once per
+    transaction: asking the session each time costs as much as a statement's own work here)."""
+    session = db.session()
+    transaction = session.get_transaction()
+    found = session.info.get(_CONNECTION)
+    if transaction is None or found is None or found[0] is not transaction:
+        connection = session.connection()
+        found = session.info[_CONNECTION] = (session.get_transaction(), connection)
+    return found[1]
+
 
 class Prepared:
     """A Core statement, compiled on first use per (dialect, parameter names)."""
@@ -20,7 +34,7 @@ class Prepared:
 
     def rows(self, params):
         """Run with one parameter dict; the result rows as tuples (processed values)."""
-        connection = db.session.connection()
+        connection = _connection()
         plan = self._plan(connection.dialect, params)
         values = plan.values(params)
         cursor = connection.connection.driver_connection.cursor()
@@ -39,7 +53,7 @@ class Prepared:
         """Run once per parameter dict (all with the same names) in one driver call."""
         if not params_list:
             return
-        connection = db.session.connection()
+        connection = _connection()
         plan = self._plan(connection.dialect, params_list[0])
         values = [plan.values(params) for params in params_list]
         cursor = connection.connection.driver_connection.cursor()
