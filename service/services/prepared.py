@@ -34,34 +34,28 @@ class Prepared:
 
     def rows(self, params):
         """Run with one parameter dict; the result rows as tuples (processed values)."""
-        connection = _connection()
-        plan = self._plan(connection.dialect, params)
-        values = plan.values(params)
-        cursor = connection.connection.driver_connection.cursor()
-        try:
-            dispatch = connection.dispatch
-            dispatch.before_cursor_execute(connection, cursor, plan.sql, values, None, False)
-            cursor.execute(plan.sql, values)
-            dispatch.after_cursor_execute(connection, cursor, plan.sql, values, None, False)
-            if cursor.description is None:
-                return []
-            return plan.processed(cursor.fetchall())
-        finally:
-            cursor.close()
+        return self._run(params, [params], many=False)
 
     def many(self, params_list):
         """Run once per parameter dict (all with the same names) in one driver call."""
-        if not params_list:
-            return
+        if params_list:
+            self._run(params_list[0], params_list, many=True)
+
+    def _run(self, names_from, params_list, many):
         connection = _connection()
-        plan = self._plan(connection.dialect, params_list[0])
+        plan = self._plan(connection.dialect, names_from)
         values = [plan.values(params) for params in params_list]
+        if not many:
+            values = values[0]
         cursor = connection.connection.driver_connection.cursor()
         try:
             dispatch = connection.dispatch
-            dispatch.before_cursor_execute(connection, cursor, plan.sql, values, None, True)
-            cursor.executemany(plan.sql, values)
-            dispatch.after_cursor_execute(connection, cursor, plan.sql, values, None, True)
+            dispatch.before_cursor_execute(connection, cursor, plan.sql, values, None, many)
+            (cursor.executemany if many else cursor.execute)(plan.sql, values)
+            dispatch.after_cursor_execute(connection, cursor, plan.sql, values, None, many)
+            if cursor.description is None:
+                return []
+            return plan.processed(cursor.fetchall())
         finally:
             cursor.close()
 
