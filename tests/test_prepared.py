@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from flow import start
 from service.extensions import db
@@ -64,3 +65,12 @@ def test_a_missing_value_is_refused_before_anything_runs(app):
     with app.app_context():
         with pytest.raises(ValueError, match="row_id"):
             READ.rows({})
+
+
+def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(as_user, app):
+    pid = start(as_user)
+    with app.app_context():
+        INSERT.first(_row(pid, step="twice"))
+        with pytest.raises(IntegrityError):  # spiff_id is unique
+            INSERT.first(_row(pid, step="twice"))
+        db.session.rollback()

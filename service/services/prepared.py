@@ -8,6 +8,8 @@ and result processors, so they are stored and read exactly as SQLAlchemy would; 
 the session connection's, so the statement runs in the session's transaction; and
 `before_cursor_execute` / `after_cursor_execute` listeners are told, as for any statement.
 """
+from sqlalchemy.exc import DBAPIError
+
 from ..extensions import db
 
 _CONNECTION = "prepared_connection"
@@ -47,6 +49,7 @@ class Prepared:
         values = [plan.values(params) for params in params_list]
         if not many:
             values = values[0]
+        driver_error = connection.dialect.loaded_dbapi.Error
         cursor = connection.connection.driver_connection.cursor()
         try:
             dispatch = connection.dispatch
@@ -56,6 +59,10 @@ class Prepared:
             if cursor.description is None:
                 return []
             return plan.processed(cursor.fetchall())
+        except driver_error as exc:
+            # Raised as SQLAlchemy's own statements raise it (IntegrityError and the like).
+            raise DBAPIError.instance(plan.sql, values, exc, driver_error,
+                                      dialect=connection.dialect, ismulti=many) from exc
         finally:
             cursor.close()
 
