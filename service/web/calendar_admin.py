@@ -1,11 +1,11 @@
 """The administrator's page for working-day calendar corrections."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..services import calendar
-from .pageforms import flash_errors, only_for, parse, run
+from .pageforms import only_for, submit
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar")
 only_for(bp, "admin")
@@ -30,24 +30,18 @@ def days():
 @bp.route("/set", methods=["POST"])
 def set_day():
     """Mark a date as working day or day off."""
-    body, errors = parse(DayFormSchema(), request.form)
-    if errors:
-        flash_errors(errors)
-    else:
-        row = run(lambda: calendar.set_day(body["day"], body["kind"] == "workday", body["note"],
-                                           actor=current_user), _("The calendar is corrected."))
-        if row is not None:
-            flash(_("%(count)s open tasks got a new due date.", count=row.changed_tasks))
+    row = submit(DayFormSchema(),
+                 lambda body: calendar.set_day(body["day"], body["kind"] == "workday",
+                                               body["note"], actor=current_user),
+                 _("The calendar is corrected."))
+    if row is not None:
+        flash(_("%(count)s open tasks got a new due date.", count=row.changed_tasks))
     return redirect(url_for(".days"))
 
 
 @bp.route("/clear", methods=["POST"])
 def clear_day():
     """Remove a correction."""
-    body, errors = parse(ClearFormSchema(), request.form)
-    if errors:
-        flash_errors(errors)
-    else:
-        run(lambda: calendar.clear_day(body["day"], actor=current_user),
-            _("The correction is removed."))
+    submit(ClearFormSchema(), lambda body: calendar.clear_day(body["day"], actor=current_user),
+           _("The correction is removed."))
     return redirect(url_for(".days"))

@@ -5,7 +5,7 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..services import outbox
-from .pageforms import flash_errors, only_for, page_count, parse, run
+from .pageforms import only_for, page_count, run, submit
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
 only_for(bp, "admin")
@@ -40,10 +40,7 @@ def retry(mail_id):
 @bp.route("/<int:mail_id>/abandon", methods=["POST"])
 def abandon(mail_id):
     """Stop trying to send a mail, with a reason."""
-    body, errors = parse(AbandonFormSchema(), request.form)
-    if errors:
-        flash_errors(errors)
-    else:
-        run(lambda: outbox.abandon(current_user, mail_id, body["reason"]),
-            _("The mail is no longer retried; the notice stays in the inbox."))
+    submit(AbandonFormSchema(),
+           lambda body: outbox.abandon(current_user, mail_id, body["reason"]),
+           _("The mail is no longer retried; the notice stays in the inbox."))
     return redirect(url_for(".mails", scope=request.form.get("scope", "failing")))

@@ -1,7 +1,7 @@
 """Parsing page input with the API's marshmallow schemas, showing service errors, redirects."""
 from urllib.parse import urlsplit
 
-from flask import abort, flash
+from flask import abort, flash, request
 from flask_login import current_user, login_required
 from flask_babel import gettext as _
 from marshmallow import EXCLUDE, ValidationError
@@ -15,6 +15,25 @@ def parse(schema, data):
         return schema.load(data, unknown=EXCLUDE), None
     except ValidationError as exc:
         return None, exc.messages
+
+
+def parse_or(schema, data, fallback):
+    """The parsed values, or `fallback` after flashing what was wrong (a page still shows)."""
+    values, errors = parse(schema, data)
+    if errors:
+        flash_errors(errors)
+        return fallback
+    return values
+
+
+def submit(schema, action, success):
+    """Parse the posted form with `schema`, then `run` `action(values)`: problems with the
+    form or from the service are flashed. The action's result, or None."""
+    values, errors = parse(schema, request.form)
+    if errors:
+        flash_errors(errors)
+        return None
+    return run(lambda: action(values), success)
 
 
 def flash_errors(errors):

@@ -10,7 +10,7 @@ from ..models import Department, District
 from ..extensions import db
 from ..services import escalations, exports
 from ..services.errors import Forbidden
-from .pageforms import flash_errors, page_count, parse, run, safe_next
+from .pageforms import flash_errors, page_count, parse, parse_or, safe_next, submit
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 PER_PAGE = 50
@@ -35,10 +35,7 @@ def filter_choices():
 @bp.route("/")
 def escalation_list():
     """Escalation cards with filters: district, office, step, level, age, status."""
-    filters, errors = parse(EscalationQuerySchema(), request.args)
-    if errors:
-        flash_errors(errors)
-        filters = {"status": "open"}
+    filters = parse_or(EscalationQuerySchema(), request.args, {"status": "open"})
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = escalations.list_escalations(current_user, page=page, per_page=PER_PAGE,
                                                **filters)
@@ -51,24 +48,16 @@ def escalation_list():
 @bp.route("/<int:escalation_id>/urge", methods=["POST"])
 def urge(escalation_id):
     """催办 from the card."""
-    body, errors = parse(UrgeSchema(), request.form)
-    if errors:
-        flash_errors(errors)
-    else:
-        run(lambda: escalations.urge(current_user, escalation_id, body["note"]),
-            _("The office has been urged."))
+    submit(UrgeSchema(), lambda body: escalations.urge(current_user, escalation_id, body["note"]),
+           _("The office has been urged."))
     return redirect(safe_next(request.form.get("back")) or url_for(".escalation_list"))
 
 
 @bp.route("/<int:escalation_id>/close", methods=["POST"])
 def close(escalation_id):
     """销号 from the card, with a note."""
-    body, errors = parse(CloseSchema(), request.form)
-    if errors:
-        flash_errors(errors)
-    else:
-        run(lambda: escalations.close(current_user, escalation_id, body["note"]),
-            _("The item is closed off."))
+    submit(CloseSchema(), lambda body: escalations.close(current_user, escalation_id, body["note"]),
+           _("The item is closed off."))
     return redirect(safe_next(request.form.get("back")) or url_for(".escalation_list"))
 
 

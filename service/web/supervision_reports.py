@@ -8,17 +8,14 @@ from ..api.deadline_schemas import PreviewQuerySchema, ReportQuerySchema, Statis
 from ..clock import SHANGHAI
 from ..services import reports, statistics, sweep
 from ..services.runtime import runtime
-from .pageforms import flash_errors, parse
+from .pageforms import parse_or
 from .supervision import bp
 
 
 @bp.route("/statistics")
 def statistics_page():
     """Open, due soon, overdue, on-time rate and working days per step, by district or office."""
-    query, errors = parse(StatisticsQuerySchema(), request.args)
-    if errors:
-        flash_errors(errors)
-        query = {"by": "district"}
+    query = parse_or(StatisticsQuerySchema(), request.args, {"by": "district"})
     rows = statistics.statistics(current_user, **query)
     peak = max([r["open"] for r in rows] + [1])
     return render_template("supervision/statistics.html", rows=rows, by=query["by"], peak=peak)
@@ -27,10 +24,7 @@ def statistics_page():
 @bp.route("/reports")
 def reports_page():
     """Filed monthly progress reports."""
-    query, errors = parse(ReportQuerySchema(), request.args)
-    if errors:
-        flash_errors(errors)
-        query = {}
+    query = parse_or(ReportQuerySchema(), request.args, {})
     return render_template("supervision/reports.html",
                            rows=reports.list_reports(current_user, **query), query=query)
 
@@ -40,9 +34,6 @@ def forecast_page():
     """What will be yellow, red and level 2 at a chosen moment (changes nothing)."""
     default = (runtime().clock.now().astimezone(SHANGHAI) + dt.timedelta(days=7))
     raw = request.args.get("at") or default.strftime("%Y-%m-%dT%H:%M")
-    query, errors = parse(PreviewQuerySchema(), {"at": raw})
-    if errors:
-        flash_errors(errors)
-        query = {"at": default}
+    query = parse_or(PreviewQuerySchema(), {"at": raw}, {"at": default})
     result = sweep.forecast(query["at"], current_user.district)
     return render_template("supervision/forecast.html", result=result, at=raw)
