@@ -16,8 +16,8 @@ def event(action, actor=None, project=None, task=None, **detail):
 
 
 def write(events):
-    """Append audit events in one Core INSERT on the session's connection (no ORM objects:
-    events are append-only and nothing holds them); they commit with the change described."""
+    """Append audit events with one prepared INSERT in the session's transaction (no ORM
+    objects: events are append-only and nothing holds them); they commit with the change."""
     if events:
         _INSERT.many(events)
 

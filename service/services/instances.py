@@ -25,7 +25,7 @@ _SAVE_PROJECT = Prepared(update(Project.__table__).where(Project.id == bindparam
 _STATE = select(Project.state).where(Project.id == bindparam("row_id"))
 _OPEN_ROWS = Prepared(select(Task.__table__).where(Task.project_id == bindparam("row_id"),
                                                    Task.status == "open"))
-_OPEN_ROW_COLUMNS = Columns(_OPEN_ROWS)
+_OPEN_ROW_COLUMNS = Columns(_OPEN_ROWS.statement)
 
 
 def load_instance(project):

@@ -1,7 +1,8 @@
-"""ORM objects for rows read with Core statements.
+"""ORM objects for rows read with prepared statements.
 
-The completion path reads rows with prebuilt Core statements on the session's connection (a
-third of the cost of an ORM query); the code after it works with the session's ORM objects.
+The completion path reads rows with prepared statements (`prepared.py`) in the session's
+transaction, far cheaper than an ORM query; the code after it works with the session's ORM
+objects.
 """
 from functools import cache
 
@@ -66,7 +67,6 @@ class Columns:
     without SQLAlchemy's per-row key view (a tenth of a millisecond on a wide row)."""
 
     def __init__(self, statement):
-        statement = getattr(statement, "statement", statement)  # a `Prepared` one
         self.names = tuple(column.name for column in statement.selected_columns)
         self._parts = [name.partition("__")[::2] for name in self.names]
 

@@ -68,7 +68,7 @@ _FOR_COMPLETION = Prepared(
                     .where(_target.c.id == bindparam("task_id")).scalar_subquery(),
                     Task.status == "open")))
     .with_for_update(of=Project.__table__))
-_TASK_LAYOUT = Columns(_TASK_AND_PROJECT)
+_TASK_LAYOUT = Columns(_TASK_AND_PROJECT.statement)
 
 
 def _read_task(task_id, for_completion=False):

@@ -77,7 +77,7 @@ def user_from_token(token):
     payload = _token_payload(token)
     if payload is None:
         return None
-    # Read with a prebuilt Core statement: every API call passes here. The row is read every
+    # Read with a prepared statement: every API call passes here. The row is read every
     # time, so a deactivated user or a revoked token (token_version) is refused at once.
     found = read(_USER_BY_ID, {"uid": payload.get("uid")})
     row = _USER_COLUMNS.values(found[0]) if found else None
@@ -87,7 +87,7 @@ def user_from_token(token):
 
 
 _USER_BY_ID = Prepared(select(User.__table__).where(User.id == bindparam("uid")))
-_USER_COLUMNS = Columns(_USER_BY_ID)
+_USER_COLUMNS = Columns(_USER_BY_ID.statement)
 # Checked signatures (token -> payload, signing time), so a client's repeated calls skip the
 # HMAC and decoding; the age is still checked on every call.
 _CHECKED = OrderedDict()
