@@ -7,6 +7,7 @@ submission and city review, with the review returning the plan, over and over.
     .venv/bin/python bench/complete_tasks.py [--projects 20] [--rounds 10] [--repeat 5]
 """
 import argparse
+import contextlib
 import gc
 import statistics
 import sys
@@ -29,10 +30,13 @@ def steps(rounds):
         yield "city_review", RETURN
 
 
-def bench_service(projects, rounds):
-    from conftest import ApiUser, make_config
+@contextlib.contextmanager
+def service_client():
+    """A test client of the service on a new SQLite database with the demo data."""
+    from conftest import make_config
     from service import create_app
     from service.cli import init_database
+    from service.extensions import db
     from service.seed import seed_demo
     with tempfile.TemporaryDirectory() as tmp:
         config = make_config(Path(tmp))
@@ -41,7 +45,16 @@ def bench_service(projects, rounds):
         with app.app_context():
             init_database(use_migrations=False)
             seed_demo()
-        client = app.test_client()
+        try:
+            yield app.test_client()
+        finally:
+            with app.app_context():
+                db.engine.dispose()  # the temporary database goes; so do its connections
+
+
+def bench_service(projects, rounds):
+    from conftest import ApiUser
+    with service_client() as client:
         office, city = ApiUser(client, "jingkou_office"), ApiUser(client, "city_review")
         callers = {"submit_plan": office, "city_review": city}
         ids = [office.post("/api/v1/projects", json={"name": f"p{i}"}).json["id"]
@@ -57,9 +70,6 @@ def bench_service(projects, rounds):
                 assert response.status_code == 200, response.json
             elapsed += time.perf_counter() - started
             count += len(ids)
-        with app.app_context():
-            from service.extensions import db
-            db.engine.dispose()  # the temporary database goes; so do its connections
         return count, elapsed
 
 

@@ -8,31 +8,20 @@ through the same test client as bench/complete_tasks.py.
 """
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from complete_tasks import service_client  # noqa: E402 - also puts the project on the path
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     args = parser.parse_args()
-    from conftest import ApiUser, make_config
-    from service import create_app
-    from service.cli import init_database
-    from service.seed import seed_demo
-    with tempfile.TemporaryDirectory() as tmp:
-        config = make_config(Path(tmp))
-        config.ENGINE_CHECK_DUMPS = False
-        app = create_app(config)
-        with app.app_context():
-            init_database(use_migrations=False)
-            seed_demo()
-        client = app.test_client()
+    from conftest import ApiUser
+    with service_client() as client:
         office = ApiUser(client, "jingkou_office")
         url = "/api/v1/tasks/999999/complete"
         cases = [("(1) refused without a token (401)", lambda: client.post(url, json={"data": {}}),
@@ -47,9 +36,6 @@ def main():
                 call()
             elapsed = time.perf_counter() - started
             print(f"{label:52} {1000 * elapsed / args.requests:.3f} ms/request")
-        with app.app_context():
-            from service.extensions import db
-            db.engine.dispose()
 
 
 if __name__ == "__main__":
