@@ -40,4 +40,16 @@ def create_app(config=Config, clock=None):
     cli.register(app)
     from .scheduler import start_embedded
     start_embedded(app)
+    if app.config.get("GC_FREEZE_AT_START"):
+        _freeze_start_up_objects()
     return app
+
+
+def _freeze_start_up_objects():
+    """Leave the objects made at start-up (modules, the app, its registries) out of every
+    later garbage collection: a full collection then scans what requests made since, a few
+    milliseconds, instead of the whole heap, about 100 ms that one request in several hundred
+    would wait for. Forked workers also keep these pages shared."""
+    import gc
+    gc.collect()
+    gc.freeze()

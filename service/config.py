@@ -39,6 +39,11 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
+    # SQLite: checkpoint the write-ahead log on a background thread this often (0: inside
+    # commits, SQLite's default).
+    SQLITE_CHECKPOINT_SECONDS = float(os.environ.get("SQLITE_CHECKPOINT_SECONDS", "0.2"))
+    # Exclude start-up objects from garbage collection (gc.freeze); see create_app.
+    GC_FREEZE_AT_START = os.environ.get("GC_FREEZE_AT_START", "1") == "1"
     SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED", "1") == "1"
     # Also write every instance state the slow reference way and fail on any difference.
     ENGINE_CHECK_DUMPS = os.environ.get("ENGINE_CHECK_DUMPS", "0") == "1"

@@ -1,8 +1,15 @@
 """Engine settings per database, kept in one place."""
+import atexit
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+
+from .wal import WalCheckpointer
+
+# With background checkpoints, a commit checkpoints by itself only past this many log pages
+# (40 MB with 4 KB pages), ten times SQLite's default.
+FALLBACK_CHECKPOINT_PAGES = 10000
 
 
 def engine_options(app):
@@ -15,13 +22,21 @@ def engine_options(app):
 
 
 def configure(app):
-    """SQLite: wait for the write lock instead of failing, and enforce foreign keys."""
+    """SQLite: wait for the write lock instead of failing, enforce foreign keys, and run
+    write-ahead-log checkpoints on a background thread (`SQLITE_CHECKPOINT_SECONDS`)."""
     from .extensions import db
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() != "sqlite":
         return
-    if url.database and url.database != ":memory:":
+    on_file = bool(url.database) and url.database != ":memory:"
+    if on_file:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+    interval = app.config.get("SQLITE_CHECKPOINT_SECONDS") or 0
+    background = on_file and interval > 0
+    if background:
+        checkpointer = app.extensions["wal_checkpointer"] = \
+            WalCheckpointer(url.database, interval).start()
+        atexit.register(checkpointer.stop)
     with app.app_context():
         engine = db.engine
 
@@ -32,4 +47,6 @@ def configure(app):
             cursor.execute("PRAGMA foreign_keys = ON")
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            if background:  # the thread checkpoints; this only bounds the log if it stops
+                cursor.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_CHECKPOINT_PAGES}")
             cursor.close()

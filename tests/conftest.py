@@ -26,6 +26,8 @@ def make_config(tmp_path):
         UPLOAD_DIR = tmp_path / "uploads"
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         SCHEDULER_ENABLED = False
+        SQLITE_CHECKPOINT_SECONDS = 0  # no thread per test app; tests/test_wal.py runs one
+        GC_FREEZE_AT_START = False  # each test's app would stay in memory for good
         WTF_CSRF_ENABLED = True
         SMTP_HOST = None
         ENGINE_CHECK_DUMPS = True  # every dump in the suite is compared with the reference
