@@ -56,10 +56,13 @@ def save_instance(project, instance, actor=None, open_rows=None):
     data = json_safe(instance.data)
     upcoming = instance.next_timer()
     values = {"revision": project.revision + 1, "updated_at": now, "data": data,
-              "next_timer_at": utc_naive(upcoming) if upcoming else None,
               "state": rt.engine.dump(instance)}
-    if data.get("plan_year"):
-        values["plan_year"] = data["plan_year"]
+    # Indexed columns are written only when they change: an UPDATE that leaves every index
+    # alone writes no index page (SQLite) and can be a heap-only update (PostgreSQL).
+    indexed = {"next_timer_at": utc_naive(upcoming) if upcoming else None,
+               "plan_year": data.get("plan_year") or project.plan_year}
+    values.update({name: value for name, value in indexed.items()
+                   if value != getattr(project, name)})
     if instance.completed:
         values.update(status=instance.end_status(), completed_at=now)
     # One Core UPDATE of the (locked) project row; the object gets the written values.
