@@ -9,6 +9,7 @@ every `interval` seconds on its own connection. Request connections keep SQLite'
 checkpoint at a higher `fallback` page count, so the log stays bounded if this thread stops.
 """
 import logging
+import os
 import sqlite3
 import threading
 
@@ -58,9 +59,11 @@ class WalCheckpointer:
                 connection.close()
 
     def _checkpoint_logged(self, connection):
+        if connection is None and not os.path.exists(self.path):
+            return None  # not created yet (`flask init-db` has not run): nothing to copy
         try:
             if connection is None:
-                # mode=rw: never create the file (`flask init-db` may not have run yet).
+                # mode=rw: never create the file, should it go between the check and here.
                 connection = sqlite3.connect(f"file:{self.path}?mode=rw", uri=True)
                 connection.execute(f"PRAGMA busy_timeout = {int(self._busy_timeout_ms)}")
             self.checkpoint(connection)

@@ -101,8 +101,7 @@ def test_the_thread_checkpoints_on_its_interval(tmp_path, clock):
         close(app)
 
 
-def test_a_missing_database_file_is_not_created_and_the_failure_is_logged(
-        tmp_path, caplog, monkeypatch):
+def test_a_database_file_not_yet_created_is_left_alone(tmp_path, caplog, monkeypatch):
     # Alembic's logging set-up in the migration tests disables loggers that already exist.
     monkeypatch.setattr(logging.getLogger("service.wal"), "disabled", False)
     missing = tmp_path / "not-yet.db"
@@ -110,6 +109,17 @@ def test_a_missing_database_file_is_not_created_and_the_failure_is_logged(
     with caplog.at_level(logging.ERROR, logger="service.wal"):
         checkpointer.stop()
     assert not missing.exists()
+    assert checkpointer.checkpoints == 0
+    assert caplog.text == ""  # `flask run` before `flask init-db` is not an error
+
+
+def test_a_failing_checkpoint_is_logged(tmp_path, caplog, monkeypatch):
+    monkeypatch.setattr(logging.getLogger("service.wal"), "disabled", False)
+    not_a_database = tmp_path / "notes.db"
+    not_a_database.write_text("not a database")
+    checkpointer = WalCheckpointer(not_a_database, interval=3600)
+    with caplog.at_level(logging.ERROR, logger="service.wal"):
+        checkpointer.start().stop()  # stop() runs one last checkpoint, which fails
     assert checkpointer.checkpoints == 0
     assert "background WAL checkpoint" in caplog.text
 
