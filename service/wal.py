@@ -2,10 +2,10 @@
 
 By default SQLite checkpoints inside whichever commit pushes the log past 1,000 pages: every
 fortieth or so task completion then copies the log into the database and waits for two disk
-syncs, some milliseconds, while the official waits. SQLite's documentation suggests running
-checkpoints on a separate thread instead (https://www.sqlite.org/wal.html, "Automatic
-Checkpoint"). This thread runs a PASSIVE checkpoint, which never blocks readers or writers,
-every `interval` seconds on its own connection. Request connections keep SQLite's automatic
+syncs, some milliseconds, while the official waits. SQLite lets an application turn the
+automatic checkpoint down and run checkpoints itself on any connection
+(https://www.sqlite.org/wal.html). This thread runs a PASSIVE checkpoint, which never blocks
+readers or writers, every `interval` seconds on its own connection. Request connections keep SQLite's automatic
 checkpoint at a higher `fallback` page count, so the log stays bounded if this thread stops.
 """
 import logging
