@@ -1,8 +1,8 @@
 """Instructions per completed task, (a) the service through its HTTP API, (b) bare SpiffWorkflow.
 
 Counted by valgrind (Debian package `valgrind`), which counts every user-space instruction,
-C code included, exactly and the same on every run: unlike timings, the figure does not move
-with the load of a shared machine. Each side runs twice, with `--rounds` more plan submissions
+C code included: unlike timings, the figure does not move with the load of a shared machine
+(runs differ by well under 1%, from the random ids of workflow tasks). Each side runs twice, with `--rounds` more plan submissions
 and city returns than the other; the difference divided by the extra steps is the cost of one
 step, without start-up and set-up. What it does not count: time in the kernel (the database's
 writes) and how fast the processor runs these instructions (caches, branch prediction).
@@ -23,23 +23,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 
 def drive_service(projects, rounds):
-    """Complete `rounds` rounds on each project, taking each next task id from the answer."""
     import complete_tasks
-    from conftest import ApiUser
-    with complete_tasks.service_client() as client:
-        office, city = ApiUser(client, "jingkou_office"), ApiUser(client, "city_review")
-        callers = {"submit_plan": office, "city_review": city}
-        current = {}
-        for i in range(projects):
-            project_id = office.post("/api/v1/projects", json={"name": f"p{i}"}).json["id"]
-            current[project_id] = office.queue(step="submit_plan", project_id=project_id)[0]["id"]
-        for step, data in complete_tasks.steps(rounds):
-            for project_id, task_id in current.items():
-                response = callers[step].post(f"/api/v1/tasks/{task_id}/complete",
-                                              json={"data": data})
-                assert response.status_code == 200, response.json
-                [following] = response.json["next_steps"]
-                current[project_id] = following["id"]
+    complete_tasks.bench_service(projects, rounds)
 
 
 def drive_bare(projects, rounds):

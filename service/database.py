@@ -21,6 +21,17 @@ def engine_options(app):
         **defaults, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
 
+def shutdown(app):
+    """Stop the app's background checkpoints (after a last one) and close its connections."""
+    from .extensions import db
+    checkpointer = app.extensions.get("wal_checkpointer")
+    if checkpointer is not None:
+        checkpointer.stop()
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def configure(app):
     """SQLite: wait for the write lock instead of failing, enforce foreign keys, and run
     write-ahead-log checkpoints on a background thread (`SQLITE_CHECKPOINT_SECONDS`)."""

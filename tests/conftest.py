@@ -8,6 +8,7 @@ from sqlalchemy import MetaData
 from service import create_app
 from service.clock import SHANGHAI, FrozenClock
 from service.config import Config, database_url
+from service.database import shutdown
 from service.extensions import db
 
 from browser import browser_session, chromium, live_server  # noqa: F401,E402 (shared fixtures)
@@ -26,7 +27,7 @@ def make_config(tmp_path):
         UPLOAD_DIR = tmp_path / "uploads"
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         SCHEDULER_ENABLED = False
-        SQLITE_CHECKPOINT_SECONDS = 0  # no thread per test app; tests/test_wal.py runs one
+        SQLITE_CHECKPOINT_SECONDS = 0  # no thread per test app; test_process_tuning.py runs one
         GC_FREEZE_AT_START = False  # each test's app would stay in memory for good
         WTF_CSRF_ENABLED = True
         SMTP_HOST = None
@@ -49,19 +50,23 @@ def clock():
     return FrozenClock(START)
 
 
-@pytest.fixture
-def app(tmp_path, clock):
-    app = create_app(make_config(tmp_path), clock=clock)
+def seeded_app(config, clock=None):
+    """An app on an emptied database with the schema and the demo data."""
+    app = create_app(config, clock=clock)
     with app.app_context():
         reset_database()
         from service.cli import init_database
         from service.seed import seed_demo
         init_database(use_migrations=False)  # tests/test_migrations.py checks the migrations
         seed_demo()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, clock):
+    app = seeded_app(make_config(tmp_path), clock)
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    shutdown(app)
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ import time
 from conftest import ApiUser, make_config
 from flow import PLAN, open_steps, project, run_straight, start
 from service import create_app
+from service.database import shutdown
 
 
 def test_runzhou_official_can_neither_see_nor_complete_a_jingkou_task(as_user):
@@ -156,9 +157,7 @@ def test_a_new_app_object_on_the_same_database_carries_on(app, as_user, tmp_path
                          json={"data": {"decision": "return", "opinion": "补充材料"}})
     assert response.status_code == 200
     assert [t["step"] for t in response.json["next_steps"]] == ["submit_plan"]
-    with fresh.app_context():
-        from service.extensions import db
-        db.engine.dispose()
+    shutdown(fresh)
 
 
 def test_requests_without_a_valid_token_get_401(client):

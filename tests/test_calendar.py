@@ -46,6 +46,7 @@ def test_a_correction_made_by_another_process_reaches_new_due_dates(
     """Two app objects on one database stand for two web processes."""
     from conftest import ApiUser, make_config
     from service import create_app
+    from service.database import shutdown
 
     class OtherProcess(make_config(tmp_path)):
         CALENDAR_CHECK_SECONDS = 0
@@ -59,9 +60,7 @@ def test_a_correction_made_by_another_process_reaches_new_due_dates(
     assert response.status_code == 200, response.json
     after = office.post("/api/v1/projects", json={"name": "乙"}).json
     assert after["current_steps"][0]["due_date"] == "2026-10-19"
-    with other.app_context():
-        from service.extensions import db
-        db.engine.dispose()
+    shutdown(other)
 
 
 def test_correction_refused_for_non_admin_and_bad_input(as_user, client):

@@ -11,10 +11,9 @@ import sqlite3
 import pytest
 from sqlalchemy import text
 
-from conftest import ApiUser, make_config
+from conftest import ApiUser, make_config, seeded_app
 from flow import PLAN
-from service import create_app
-from service.database import FALLBACK_CHECKPOINT_PAGES
+from service.database import FALLBACK_CHECKPOINT_PAGES, shutdown
 from service.extensions import db
 from service.wal import WalCheckpointer
 
@@ -24,21 +23,7 @@ def sqlite_app(tmp_path, clock, **settings):
     config.SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'service.db'}"
     for name, value in settings.items():
         setattr(config, name, value)
-    app = create_app(config, clock=clock)
-    from service.cli import init_database
-    from service.seed import seed_demo
-    with app.app_context():
-        init_database(use_migrations=False)
-        seed_demo()
-    return app
-
-
-def close(app):
-    if "wal_checkpointer" in app.extensions:
-        app.extensions["wal_checkpointer"].stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    return seeded_app(config, clock)
 
 
 def submitted_plan_status(database_file, copy_to):
@@ -61,7 +46,7 @@ def background_app(tmp_path, clock):
     # says otherwise.
     app = sqlite_app(tmp_path, clock, SQLITE_CHECKPOINT_SECONDS=3600)
     yield app
-    close(app)
+    shutdown(app)
 
 
 def test_completions_reach_the_database_file_through_the_background_checkpoint(
@@ -88,7 +73,7 @@ def test_request_connections_checkpoint_only_past_the_fallback(background_app, t
         with inline.app_context():  # SQLite's own default: checkpoints inside commits
             assert db.session.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 1000
     finally:
-        close(inline)
+        shutdown(inline)
 
 
 def test_the_thread_checkpoints_on_its_interval(tmp_path, clock):
@@ -98,7 +83,7 @@ def test_the_thread_checkpoints_on_its_interval(tmp_path, clock):
         assert checkpointer.checkpointed.wait(timeout=30)  # without stop() being called
         assert checkpointer.checkpoints >= 1
     finally:
-        close(app)
+        shutdown(app)
 
 
 def test_a_database_file_not_yet_created_is_left_alone(tmp_path, caplog, monkeypatch):
@@ -132,5 +117,5 @@ def test_start_up_objects_are_left_out_of_garbage_collection(tmp_path, clock):
         assert not any(obj is app for obj in gc.get_objects())  # frozen: not scanned
     finally:
         gc.unfreeze()
-        close(app)
+        shutdown(app)
 
