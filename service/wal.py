@@ -5,8 +5,9 @@ fortieth or so task completion then copies the log into the database and waits f
 syncs, some milliseconds, while the official waits. SQLite lets an application turn the
 automatic checkpoint down and run checkpoints itself on any connection
 (https://www.sqlite.org/wal.html). This thread runs a PASSIVE checkpoint, which never blocks
-readers or writers, every `interval` seconds on its own connection. Request connections keep SQLite's automatic
-checkpoint at a higher `fallback` page count, so the log stays bounded if this thread stops.
+readers or writers, every `interval` seconds on its own connection. Request connections keep
+SQLite's automatic checkpoint at a higher page count (`database.FALLBACK_CHECKPOINT_PAGES`), so
+the log stays bounded if this thread stops.
 """
 import logging
 import os
