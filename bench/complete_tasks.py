@@ -5,7 +5,9 @@ instance must. Both run the same steps of workflows/statutory_approval.bpmn: the
 submission and city review, with the review returning the plan, over and over. The service
 runs as deployed: SQLite's log checkpointed on a background thread, start-up objects frozen out
 of garbage collection. (a') is (a) on an in-memory SQLite database, which shows what writing
-to disk costs. Also printed: (a)'s per-request latency centiles over all its runs.
+to disk costs; (b') is (b) storing each state in an SQLite table set up as the service's
+database is, one transaction per step, which (b) does not do. Also printed: (a)'s per-request
+latency centiles over all its runs.
 
     .venv/bin/python bench/complete_tasks.py [--projects 20] [--rounds 10] [--repeat 5]
 """
@@ -84,7 +86,46 @@ def bench_service(projects, rounds, latencies=None, in_memory=False):
         return count, elapsed
 
 
-def bench_bare(projects, rounds):
+@contextlib.contextmanager
+def state_table(store):
+    """Where (b) keeps each workflow's serialised state between steps: a dict, or with `store`
+    a table in a new SQLite database set up as the service's is (write-ahead log,
+    synchronous=NORMAL, log checkpoints on a background thread). Yields (read, write); a write
+    commits."""
+    if not store:
+        states = {}
+        yield states.__getitem__, states.__setitem__
+        return
+    import sqlite3
+    from service.config import Config
+    from service.database import FALLBACK_CHECKPOINT_PAGES
+    from service.wal import WalCheckpointer
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bare.db"
+        connection = sqlite3.connect(path)
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_CHECKPOINT_PAGES}")
+        connection.execute("CREATE TABLE instances (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
+        checkpointer = WalCheckpointer(path, Config.SQLITE_CHECKPOINT_SECONDS).start()
+
+        def read(key):
+            return connection.execute("SELECT state FROM instances WHERE id = ?",
+                                      (key,)).fetchone()[0]
+
+        def write(key, state):
+            with connection:  # one transaction, committed
+                connection.execute("INSERT INTO instances (id, state) VALUES (?, ?) ON CONFLICT "
+                                   "(id) DO UPDATE SET state = excluded.state", (key, state))
+        try:
+            yield read, write
+        finally:
+            checkpointer.stop()
+            connection.close()
+
+
+def bench_bare(projects, rounds, store=False):
+    """(completions, seconds) with bare SpiffWorkflow; `store`: each state kept in SQLite."""
     from SpiffWorkflow.bpmn import BpmnWorkflow
     from SpiffWorkflow.bpmn.parser import BpmnParser
     from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -93,23 +134,23 @@ def bench_bare(projects, rounds):
     parser.add_bpmn_file(str(ROOT / "workflows" / "statutory_approval.bpmn"))
     spec = parser.get_spec("statutory_approval")
     serializer = BpmnWorkflowSerializer()
-    states = []
-    for _ in range(projects):
-        workflow = BpmnWorkflow(spec)
-        workflow.do_engine_steps()
-        states.append(serializer.serialize_json(workflow))
-    count, started = 0, time.perf_counter()
-    for step, data in steps(rounds):
-        for i, state in enumerate(states):
-            workflow = serializer.deserialize_json(state)
-            task = workflow.get_next_task(state=TaskState.READY, manual=True)
-            assert task.task_spec.bpmn_id == step
-            task.data.update(data)
-            task.run()
+    with state_table(store) as (read, write):
+        for i in range(projects):
+            workflow = BpmnWorkflow(spec)
             workflow.do_engine_steps()
-            states[i] = serializer.serialize_json(workflow)
-            count += 1
-    return count, time.perf_counter() - started
+            write(i, serializer.serialize_json(workflow))
+        count, started = 0, time.perf_counter()
+        for step, data in steps(rounds):
+            for i in range(projects):
+                workflow = serializer.deserialize_json(read(i))
+                task = workflow.get_next_task(state=TaskState.READY, manual=True)
+                assert task.task_spec.bpmn_id == step
+                task.data.update(data)
+                task.run()
+                workflow.do_engine_steps()
+                write(i, serializer.serialize_json(workflow))
+                count += 1
+        return count, time.perf_counter() - started
 
 
 def bench_engine(projects, rounds, cached):
@@ -140,6 +181,7 @@ def bench_engine(projects, rounds, cached):
 LABELS = {"a": "(a) service, HTTP API, one DB transaction",
           "a'": "(a') the same, SQLite in memory (no disk I/O)",
           "b": "(b) bare SpiffWorkflow, deserialise+serialise",
+          "b'": "(b') the same, each state stored in SQLite",
           "c": "(c) service engine path, live instance kept",
           "d": "(d) service engine path, loaded every step"}
 
@@ -156,6 +198,7 @@ def main():
     benches = {"a": lambda: bench_service(args.projects, args.rounds, latencies),
                "a'": lambda: bench_service(args.projects, args.rounds, in_memory=True),
                "b": lambda: bench_bare(args.projects, args.rounds),
+               "b'": lambda: bench_bare(args.projects, args.rounds, store=True),
                "c": lambda: bench_engine(args.projects, args.rounds, cached=True),
                "d": lambda: bench_engine(args.projects, args.rounds, cached=False)}
     # Interleaved, so that a slow spell of a shared machine falls on every variant alike.
@@ -170,7 +213,9 @@ def main():
               f"(runs {min(runs[key]):.2f}–{max(runs[key]):.2f} ms, "
               f"{args.projects * args.rounds * 2} tasks each)")
     print("ratio of rates to (b): " + "   ".join(
-        f"({key}) {median['b'] / median[key]:.2f}" for key in ("a", "a'", "c", "d")))
+        f"({key}) {median['b'] / median[key]:.2f}" for key in ("a", "a'", "b'", "c", "d")))
+    stored = median["b'"] / median["a"]
+    print(f"ratio of (a)'s rate to (b')'s, both storing every step in SQLite: {stored:.2f}")
     # What an official waits for: one slow request in a hundred matters more than the mean.
     latencies.sort()
     centile = {p: 1000 * latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))]
