@@ -98,14 +98,12 @@ def state_table(store):
         return
     import sqlite3
     from service.config import Config
-    from service.database import FALLBACK_CHECKPOINT_PAGES
+    from service.database import sqlite_pragmas
     from service.wal import WalCheckpointer
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bare.db"
         connection = sqlite3.connect(path)
-        connection.execute("PRAGMA journal_mode = WAL")
-        connection.execute("PRAGMA synchronous = NORMAL")
-        connection.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_CHECKPOINT_PAGES}")
+        sqlite_pragmas(connection, background_checkpoints=True)
         connection.execute("CREATE TABLE instances (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
         checkpointer = WalCheckpointer(path, Config.SQLITE_CHECKPOINT_SECONDS).start()
 

@@ -21,6 +21,19 @@ def engine_options(app):
         **defaults, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
 
+def sqlite_pragmas(connection, background_checkpoints):
+    """Set the service's SQLite settings on a new driver connection: wait for the write lock,
+    foreign keys, write-ahead log, and the fallback checkpoint when a thread checkpoints."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA busy_timeout = 30000")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    if background_checkpoints:  # the thread checkpoints; this only bounds the log if it stops
+        cursor.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_CHECKPOINT_PAGES}")
+    cursor.close()
+
+
 def shutdown(app):
     """Stop the app's background checkpoints (after a last one) and close its connections."""
     from .extensions import db
@@ -53,11 +66,4 @@ def configure(app):
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, record):
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA busy_timeout = 30000")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            cursor.execute("PRAGMA journal_mode = WAL")
-            cursor.execute("PRAGMA synchronous = NORMAL")
-            if background:  # the thread checkpoints; this only bounds the log if it stops
-                cursor.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_CHECKPOINT_PAGES}")
-            cursor.close()
+            sqlite_pragmas(connection, background)
