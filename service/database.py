@@ -1,11 +1,18 @@
 """Engine settings per database, kept in one place."""
 import atexit
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from .wal import WalCheckpointer
+
+# How the next SQLite transaction begins (see `transaction_mode`).
+WRITE, READ, LOCK_ON_WRITE = "write", "read", "lock_on_write"
+_MODE = ContextVar("sqlite_transaction_mode", default=WRITE)
+_BEGIN = {WRITE: "BEGIN IMMEDIATE", READ: "BEGIN"}
 
 # With background checkpoints, a commit checkpoints by itself only past this many log pages
 # (40 MB with 4 KB pages), ten times SQLite's default.
@@ -32,6 +39,48 @@ def sqlite_pragmas(connection, background_checkpoints):
     if background_checkpoints:  # the thread checkpoints; this only bounds the log if it stops
         cursor.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_CHECKPOINT_PAGES}")
     cursor.close()
+
+
+@contextmanager
+def transaction_mode(mode):
+    """How SQLite transactions begun inside the block take the database's write lock:
+
+    - `write` (the default: commands, jobs, requests that change things): at their first
+      statement, so what they read stays as read until they commit, and a second writer waits
+      for them instead of acting on rows read before their commit;
+    - `read` (requests that only read): never; their reads see one snapshot;
+    - `lock_on_write`: at their first write, for work that must not keep other writers waiting
+      while it waits on something outside the database (an SMTP server).
+
+    Other databases lock rows (SELECT … FOR UPDATE) and ignore this.
+    """
+    token = _MODE.set(mode)
+    try:
+        yield
+    finally:
+        _MODE.reset(token)
+
+
+def set_transaction_mode(mode):
+    """Set the mode for the rest of this context (a request); returns the token to reset."""
+    return _MODE.set(mode)
+
+
+def reset_transaction_mode(token):
+    """Undo `set_transaction_mode`."""
+    _MODE.reset(token)
+
+
+def _begin_sqlite(connection):
+    # The driver's own transaction handling (autocommit reads, BEGIN just before the first
+    # write) is switched off at connect; each transaction begins here, as its mode says.
+    driver = connection.connection.driver_connection
+    mode = _MODE.get()
+    if mode == LOCK_ON_WRITE:
+        driver.isolation_level = ""  # the driver begins the transaction at the first write
+        return
+    driver.isolation_level = None
+    connection.exec_driver_sql(_BEGIN[mode])
 
 
 def shutdown(app):
@@ -67,3 +116,34 @@ def configure(app):
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, record):
             sqlite_pragmas(connection, background)
+            connection.isolation_level = None  # transactions begin in `_begin_sqlite`
+
+        event.listen(engine, "begin", _begin_sqlite)
+    app.before_request(_mode_of_request)
+    app.teardown_request(_end_mode_of_request)
+
+
+# Requests that by HTTP's rules change nothing read in one snapshot, without the write lock.
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def writes(view):
+    """Mark a view that writes although its method is GET (an export recorded in the audit
+    trail): its SQLite transaction takes the write lock at once, as other writers' do."""
+    view.sqlite_mode = WRITE
+    return view
+
+
+def _mode_of_request():
+    from flask import current_app, g, request
+    view = current_app.view_functions.get(request.endpoint)
+    mode = getattr(view, "sqlite_mode", None) or (
+        READ if request.method in _SAFE_METHODS else WRITE)
+    g.sqlite_mode_token = set_transaction_mode(mode)
+
+
+def _end_mode_of_request(exc=None):
+    from flask import g
+    token = g.pop("sqlite_mode_token", None)
+    if token is not None:
+        reset_transaction_mode(token)

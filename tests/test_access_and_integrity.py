@@ -198,3 +198,92 @@ def test_openapi_document_describes_the_api(client):
     assert "bearerAuth" in spec["components"]["securitySchemes"]
     assert "TaskSchema" in str(spec["components"]["schemas"]) or \
         "Task" in str(spec["components"]["schemas"])
+
+
+def test_two_departments_signing_off_the_same_project_at_once_both_count(app, as_user):
+    """Two sign-offs of one project, the second sent while the first is inside its transaction:
+    the second waits for the first and then sees it, rather than acting on rows it read before
+    the first committed (which would cancel the first department's completed row)."""
+    from sqlalchemy import event
+    from flow import DEPARTMENTS, SIGN
+    from service.extensions import db
+    from service.services import signals
+    pid = start(as_user)
+    run_straight(as_user, pid)
+    first, second = as_user("dept_housing"), as_user("dept_finance")
+    tasks = [caller.task_for(pid, "joint_signoff") for caller in (first, second)]
+    first_inside, release = threading.Event(), threading.Event()
+    threads = {}
+
+    def hold_first(project, tasks, actor):
+        # Inside the first completion's transaction, after its rows are read and its step run.
+        if actor.username == "dept_housing":
+            first_inside.set()
+            release.wait(10)
+
+    # The first goes on (and commits) once the second has either read the project's rows or
+    # is about to wait for the project's lock: no timing decides which case the test sees.
+    def before(conn, cursor, statement, *args):
+        if threading.current_thread() is threads.get("second") and (
+                statement.startswith("BEGIN IMMEDIATE")
+                or ("FOR UPDATE" in statement and "JOIN" not in statement)):
+            release.set()
+
+    def after(conn, cursor, statement, *args):
+        if threading.current_thread() is threads.get("second") and \
+                "FROM tasks JOIN projects" in statement:
+            release.set()
+
+    codes = {}
+
+    def complete(caller, task):
+        codes[caller.username] = caller.post(f"/api/v1/tasks/{task['id']}/complete",
+                                             json={"data": SIGN}).status_code
+
+    with app.app_context():
+        engine = db.engine
+    signals.tasks_closed.connect(hold_first)
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        threads["first"] = threading.Thread(target=complete, args=(first, tasks[0]))
+        threads["first"].start()
+        assert first_inside.wait(10)
+        threads["second"] = threading.Thread(target=complete, args=(second, tasks[1]))
+        threads["second"].start()
+        for thread in threads.values():
+            thread.join(20)
+    finally:
+        release.set()
+        signals.tasks_closed.disconnect(hold_first)
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    assert codes == {"dept_housing": 200, "dept_finance": 200}
+    for caller, task in zip((first, second), tasks):
+        assert caller.get(f"/api/v1/tasks/{task['id']}").json["status"] == "completed"
+    history = project(as_user, pid)["history"]
+    assert "cancel" not in [e["action"] for e in history]
+    assert open_steps(as_user, pid) == ["joint_signoff"] * 3
+    for department in set(DEPARTMENTS) - {"housing", "finance"}:
+        as_user(f"dept_{department}").complete(pid, "joint_signoff", SIGN)
+    assert open_steps(as_user, pid) == ["handover"]
+
+
+def test_lists_are_read_while_another_writer_holds_sqlite_s_write_lock(app, as_user):
+    """Reading requests take no write lock: a queue loads while a write transaction is open."""
+    import sqlite3
+    import pytest
+    from service.extensions import db
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only: PostgreSQL readers never wait for writers")
+        path = db.engine.url.database
+    pid = start(as_user)
+    office = as_user("jingkou_office")
+    writer = sqlite3.connect(path, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:  # were the request to wait for `writer`, it would fail after the busy timeout
+        assert [t["step"] for t in office.queue(project_id=pid)] == ["submit_plan"]
+    finally:
+        writer.rollback()
+        writer.close()

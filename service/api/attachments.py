@@ -2,6 +2,7 @@
 from flask import g, send_file
 from flask_smorest import Blueprint
 
+from ..database import writes
 from ..i18n import select_locale
 from ..services import archive, attachments, projects
 from .deskschemas import AttachmentSchema, UploadFileSchema, UploadFormSchema
@@ -50,6 +51,7 @@ def download(attachment_id):
 @auth_required
 @blp.doc(security=BEARER, responses={200: {"description": "ZIP: project.json, timeline.csv, "
                                            "attachments/, process/, forms/, manifest.json"}})
+@writes
 def export(project_id):
     """The project archive (档案) as one ZIP."""
     name, stream = archive.build_archive(g.user, project_id)

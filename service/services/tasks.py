@@ -57,24 +57,30 @@ _TASK_COLUMNS = (*labelled(Task.__table__, "task"),
 _TASK_AND_PROJECT = Prepared(select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
                               .where(Task.id == bindparam("task_id")))
 _target = Task.__table__.alias("target")
-# For a completion: the task, its project row locked (PostgreSQL; SQLite has one writer) and
-# the project's other open rows, which stay as read while the lock is held (every change to
-# a project's open rows takes that lock first).
+_project_of_task = select(_target.c.project_id).where(
+    _target.c.id == bindparam("task_id")).scalar_subquery()
+# A completion first locks the task's project row (PostgreSQL; SQLite's write transaction
+# holds the database's lock already), then reads. Every change to a project's open rows takes
+# that lock first, so what the read finds stays as read until the commit. Read in the same
+# statement as the lock, the rows would be those of the statement's snapshot, taken before a
+# completion that held the lock had committed: it would cancel that completion's row.
+_LOCK_PROJECT = Prepared(select(Project.id).where(Project.id == _project_of_task)
+                         .with_for_update())
+# The task and the project's other open rows in one read; both sides of the OR use an index
+# (the key; project and status).
 _FOR_COMPLETION = Prepared(
     select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
-    # Written so that both sides of the OR use an index (the key; project and status).
     .where(or_(Task.id == bindparam("task_id"),
-               and_(Task.project_id == select(_target.c.project_id)
-                    .where(_target.c.id == bindparam("task_id")).scalar_subquery(),
-                    Task.status == "open")))
-    .with_for_update(of=Project.__table__))
+               and_(Task.project_id == _project_of_task, Task.status == "open"))))
 _TASK_LAYOUT = Columns(_TASK_AND_PROJECT.statement)
 
 
 def _read_task(task_id, for_completion=False):
     """(task row with its project, the project's other open rows by spiff id) read in one Core
-    statement; the other rows only `for_completion`, which also locks the project row."""
+    statement; the other rows only `for_completion`, which first locks the project row."""
     task, project, others = None, None, {}
+    if for_completion:
+        _LOCK_PROJECT.rows({"task_id": task_id})
     for row in read(_FOR_COMPLETION if for_completion else _TASK_AND_PROJECT,
                     {"task_id": task_id}):
         parts = _TASK_LAYOUT.split(row)

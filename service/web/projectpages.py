@@ -2,6 +2,7 @@
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
+from ..database import writes
 from ..services import archive, attachments, projects, projectview
 from ..services.errors import Forbidden
 from .helpers import NAV
@@ -60,6 +61,7 @@ def show(project_id):
 
 @bp.route("/projects/<int:project_id>/archive")
 @login_required
+@writes
 def export(project_id):
     """The project archive (档案) as one ZIP."""
     name, stream = archive.build_archive(current_user, project_id)
