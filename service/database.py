@@ -41,6 +41,11 @@ def sqlite_pragmas(connection, background_checkpoints):
     cursor.close()
 
 
+def has_row_locks(dialect):
+    """Whether SELECT … FOR UPDATE locks rows (not on SQLite, which locks the database)."""
+    return dialect.name != "sqlite"
+
+
 @contextmanager
 def transaction_mode(mode):
     """How SQLite transactions begun inside the block take the database's write lock:
@@ -79,7 +84,8 @@ def _begin_sqlite(connection):
     if mode == LOCK_ON_WRITE:
         driver.isolation_level = ""  # the driver begins the transaction at the first write
         return
-    driver.isolation_level = None
+    if driver.isolation_level is not None:
+        driver.isolation_level = None
     connection.exec_driver_sql(_BEGIN[mode])
 
 

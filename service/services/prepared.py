@@ -10,6 +10,7 @@ the session connection's, so the statement runs in the session's transaction; an
 """
 from sqlalchemy.exc import DBAPIError
 
+from ..database import has_row_locks
 from ..extensions import db
 
 _CONNECTION = "prepared_connection"
@@ -65,6 +66,14 @@ class Prepared:
                                       dialect=connection.dialect, ismulti=many) from exc
         finally:
             cursor.close()
+
+    def lock(self, params):
+        """Run a SELECT … FOR UPDATE for its row locks. SQLite has none: its writing
+        transactions hold the database's write lock from their first statement
+        (`database.transaction_mode`), so there the statement would lock nothing and is not run."""
+        connection = _connection()
+        if has_row_locks(connection.dialect):
+            self._run(params, [params], many=False)
 
     def first(self, params):
         """The first result row, or None."""

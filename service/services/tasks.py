@@ -59,8 +59,8 @@ _TASK_AND_PROJECT = Prepared(select(*_TASK_COLUMNS).join_from(Task.__table__, Pr
 _target = Task.__table__.alias("target")
 _project_of_task = select(_target.c.project_id).where(
     _target.c.id == bindparam("task_id")).scalar_subquery()
-# A completion first locks the task's project row (PostgreSQL; SQLite's write transaction
-# holds the database's lock already), then reads. Every change to a project's open rows takes
+# A completion first locks the task's project row (not run on SQLite, whose write
+# transaction holds the database's lock already), then reads. Every change to a project's open rows takes
 # that lock first, so what the read finds stays as read until the commit. Read in the same
 # statement as the lock, the rows would be those of the statement's snapshot, taken before a
 # completion that held the lock had committed: it would cancel that completion's row.
@@ -80,7 +80,7 @@ def _read_task(task_id, for_completion=False):
     statement; the other rows only `for_completion`, which first locks the project row."""
     task, project, others = None, None, {}
     if for_completion:
-        _LOCK_PROJECT.rows({"task_id": task_id})
+        _LOCK_PROJECT.lock({"task_id": task_id})
     for row in read(_FOR_COMPLETION if for_completion else _TASK_AND_PROJECT,
                     {"task_id": task_id}):
         parts = _TASK_LAYOUT.split(row)
