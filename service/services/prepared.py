@@ -1,8 +1,8 @@
 """Hot statements run on the driver's cursor, compiled once per dialect and parameter names.
 
-The completion path runs seven statements per request. SQLAlchemy's per-execution work (cache
-key, parameter construction, result objects) costs about 60 µs a statement over the driver's
-own call, a sixth of a completion; a `Prepared` statement pays it once. The SQL is still
+The completion path runs six statements per request (seven on PostgreSQL). SQLAlchemy's
+per-execution work (cache key, parameter construction, result objects) costs about 60 µs a
+statement over the driver's own call, a sixth of a completion; a `Prepared` statement pays it once. The SQL is still
 SQLAlchemy's, compiled for the session's dialect; values go through the column types' bind
 and result processors, so they are stored and read exactly as SQLAlchemy would; the cursor is
 the session connection's, so the statement runs in the session's transaction; and
