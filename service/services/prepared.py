@@ -2,10 +2,11 @@
 
 The completion path runs six statements per request (seven on PostgreSQL). SQLAlchemy's
 per-execution work (cache key, parameter construction, result objects) costs about 60 µs a
-statement over the driver's own call, a sixth of a completion; a `Prepared` statement pays it once. The SQL is still
-SQLAlchemy's, compiled for the session's dialect; values go through the column types' bind
-and result processors, so they are stored and read exactly as SQLAlchemy would; the cursor is
-the session connection's, so the statement runs in the session's transaction; and
+statement over the driver's own call, a sixth of a completion; a `Prepared` statement pays it
+once. The SQL is still SQLAlchemy's, compiled for the session's dialect; values go through the
+column types' bind and result processors, so they are stored and read exactly as SQLAlchemy
+would; the cursor is the session connection's, so the statement runs in the session's
+transaction; and
 `before_cursor_execute` / `after_cursor_execute` listeners are told, as for any statement.
 """
 from sqlalchemy.exc import DBAPIError
