@@ -66,16 +66,6 @@ def transaction_mode(mode):
         _MODE.reset(token)
 
 
-def set_transaction_mode(mode):
-    """Set the mode for the rest of this context (a request); returns the token to reset."""
-    return _MODE.set(mode)
-
-
-def reset_transaction_mode(token):
-    """Undo `set_transaction_mode`."""
-    _MODE.reset(token)
-
-
 def _begin_sqlite(connection):
     # The driver's own transaction handling (autocommit reads, BEGIN just before the first
     # write) is switched off at connect; each transaction begins here, as its mode says.
@@ -145,11 +135,11 @@ def _mode_of_request():
     view = current_app.view_functions.get(request.endpoint)
     mode = getattr(view, "sqlite_mode", None) or (
         READ if request.method in _SAFE_METHODS else WRITE)
-    g.sqlite_mode_token = set_transaction_mode(mode)
+    g.sqlite_mode_token = _MODE.set(mode)  # for the rest of the request
 
 
 def _end_mode_of_request(exc=None):
     from flask import g
     token = g.pop("sqlite_mode_token", None)
     if token is not None:
-        reset_transaction_mode(token)
+        _MODE.reset(token)

@@ -124,3 +124,40 @@ def test_administrator_sees_failing_mails_retries_one_and_gives_one_up(
             AuditEvent.action.like("outbox_%"))}
     assert audited["outbox_abandon"]["reason"] == "地址已停用"
     assert audited["outbox_retry"]["mail_id"] == kept["id"]
+
+
+def test_officials_can_write_while_the_smtp_server_takes_a_mail(as_user, runner, clock,
+                                                                 smtp_port, app):
+    """While the job waits on the SMTP server, it holds no write lock (SQLite) that an
+    official's completion would have to wait for."""
+    import sqlite3
+    from service.extensions import db
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only: PostgreSQL locks the mail rows, not the database")
+        path = db.engine.url.database
+    tried = []
+
+    class TryToWrite(Collect):
+        async def handle_DATA(self, server, session, envelope):
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")  # what an official's completion begins with
+                other.execute("ROLLBACK")
+                tried.append("written")
+            except sqlite3.OperationalError as exc:
+                tried.append(str(exc))
+            finally:
+                other.close()
+            return await super().handle_DATA(server, session, envelope)
+
+    start(as_user)
+    at(clock, 2026, 12, 3, 9, 0)
+    collect = TryToWrite()
+    server = Controller(collect, hostname="127.0.0.1", port=smtp_port)
+    server.start()
+    try:
+        assert "outbox: (1, 0)" in tick(runner)
+    finally:
+        server.stop()
+    assert tried == ["written"] and len(collect.messages) == 1

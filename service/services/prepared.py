@@ -6,8 +6,8 @@ statement over the driver's own call, a sixth of a completion; a `Prepared` stat
 once. The SQL is still SQLAlchemy's, compiled for the session's dialect; values go through the
 column types' bind and result processors, so they are stored and read exactly as SQLAlchemy
 would; the cursor is the session connection's, so the statement runs in the session's
-transaction; and
-`before_cursor_execute` / `after_cursor_execute` listeners are told, as for any statement.
+transaction; and `before_cursor_execute` / `after_cursor_execute` listeners are told, as for
+any statement.
 """
 from sqlalchemy.exc import DBAPIError
 
@@ -71,7 +71,7 @@ class Prepared:
     def lock(self, params):
         """Run a SELECT … FOR UPDATE for its row locks. SQLite has none: its writing
         transactions hold the database's write lock from their first statement
-        (`database.transaction_mode`), so there the statement would lock nothing and is not run."""
+        (`database.transaction_mode`), so there the statement would lock nothing; not run."""
         connection = _connection()
         if has_row_locks(connection.dialect):
             self._run(params, [params], many=False)

@@ -60,10 +60,11 @@ _target = Task.__table__.alias("target")
 _project_of_task = select(_target.c.project_id).where(
     _target.c.id == bindparam("task_id")).scalar_subquery()
 # A completion first locks the task's project row (not run on SQLite, whose write
-# transaction holds the database's lock already), then reads. Every change to a project's open rows takes
-# that lock first, so what the read finds stays as read until the commit. Read in the same
-# statement as the lock, the rows would be those of the statement's snapshot, taken before a
-# completion that held the lock had committed: it would cancel that completion's row.
+# transaction holds the database's lock already), then reads. Every change to a project's
+# open rows takes that lock first, so what the read finds stays as read until the commit.
+# Read in the same statement as the lock, the rows would be those of the statement's
+# snapshot, taken before a completion that held the lock had committed: it would cancel that
+# completion's row.
 _LOCK_PROJECT = Prepared(select(Project.id).where(Project.id == _project_of_task)
                          .with_for_update())
 # The task and the project's other open rows in one read; both sides of the OR use an index
