@@ -287,3 +287,47 @@ def test_lists_are_read_while_another_writer_holds_sqlite_s_write_lock(app, as_u
     finally:
         writer.rollback()
         writer.close()
+
+
+def test_unclaiming_a_task_completed_meanwhile_gets_409_and_changes_nothing(
+        app, as_user, monkeypatch):
+    """The same official completes a claimed task in one tab while unclaiming it in another:
+    the unclaim, whose check ran before the completion committed, must not touch the row."""
+    import sqlite3
+    from sqlalchemy import text
+    from service.extensions import db
+    from service.services import tasks as task_service
+    pid = start(as_user)
+    office = as_user("jingkou_office")
+    task = office.task_for(pid, "submit_plan")
+    assert office.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 200
+    with app.app_context():
+        on_sqlite, path = db.engine.dialect.name == "sqlite", db.engine.url.database
+    checked, locked_out = task_service._actionable, []
+
+    def meanwhile(user, task_id):  # the other tab's completion lands after this one's check
+        found = checked(user, task_id)
+        if on_sqlite:  # it cannot: the unclaim holds the database's write lock
+            other = sqlite3.connect(path, timeout=0, isolation_level=None)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                locked_out.append(str(exc))
+            finally:
+                other.close()
+        else:
+            with db.engine.begin() as other:
+                other.execute(text("UPDATE tasks SET status = 'completed' WHERE id = :id"),
+                              {"id": task_id})
+        return found
+    monkeypatch.setattr(task_service, "_actionable", meanwhile)
+    response = office.post(f"/api/v1/tasks/{task['id']}/unclaim")
+    row = office.get(f"/api/v1/tasks/{task['id']}").json
+    actions = [e["action"] for e in project(as_user, pid)["history"]]
+    if on_sqlite:
+        assert locked_out == ["database is locked"] and response.status_code == 200
+        assert row["claimed_by"] is None and actions.count("unclaim") == 1
+    else:
+        assert response.status_code == 409, response.json
+        assert (row["status"], row["claimed_by"]) == ("completed", "jingkou_office")
+        assert "unclaim" not in actions

@@ -148,7 +148,16 @@ def unclaim(user, task_id):
     task = _actionable(user, task_id)
     if task.claimed_by_id != user.id:
         raise Conflict("only the official who claimed this task can unclaim it")
-    task.claimed_by_id, task.claimed_at = None, None
+    # Conditional, as claim and complete are: a completion committed since the read above
+    # (the same official in another tab) leaves the row alone and this gets 409.
+    done = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.status == "open",
+                           Task.claimed_by_id == user.id)
+        .values(claimed_by_id=None, claimed_at=None)
+        .execution_options(synchronize_session="fetch"))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("this task was completed or changed since")
     record("unclaim", user, task.project, task, step=task.step)
     db.session.commit()
     return task
