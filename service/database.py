@@ -136,6 +136,10 @@ def _mode_of_request():
     mode = getattr(view, "sqlite_mode", None) or (
         READ if request.method in _SAFE_METHODS else WRITE)
     g.sqlite_mode_token = _MODE.set(mode)  # for the rest of the request
+    if mode == WRITE:
+        # The body is read now, before the first statement takes the write lock: a slow client
+        # or a large upload must not keep every other writer waiting while it arrives.
+        request.get_data(parse_form_data=True)
 
 
 def _end_mode_of_request(exc=None):

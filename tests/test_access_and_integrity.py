@@ -331,3 +331,49 @@ def test_unclaiming_a_task_completed_meanwhile_gets_409_and_changes_nothing(
         assert response.status_code == 409, response.json
         assert (row["status"], row["claimed_by"]) == ("completed", "jingkou_office")
         assert "unclaim" not in actions
+
+
+def test_a_slow_request_body_does_not_keep_other_writers_waiting(app, as_user):
+    """A request's body (a large upload, a slow connection) is read before its transaction
+    takes SQLite's write lock, so officials' completions do not wait for it to arrive."""
+    import io
+    import json
+    import sqlite3
+    import pytest
+    from service.extensions import db
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite only: PostgreSQL locks rows, not the database")
+        path = db.engine.url.database
+    pid = start(as_user)
+    office = as_user("jingkou_office")
+    task = office.task_for(pid, "submit_plan")
+    body = json.dumps({"data": PLAN}).encode()
+    probes = []
+
+    def probe():  # while the body arrives, may another official write?
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            probes.append("could write")
+        except sqlite3.OperationalError as exc:
+            probes.append(str(exc))
+        finally:
+            other.close()
+
+    class SlowBody(io.BytesIO):
+        def read(self, *args):
+            probe()
+            return super().read(*args)
+
+        def readinto(self, buffer):
+            probe()
+            return super().readinto(buffer)
+
+    response = office.client.post(
+        f"/api/v1/tasks/{task['id']}/complete", input_stream=SlowBody(body),
+        headers={**office.headers, "Content-Type": "application/json",
+                 "Content-Length": str(len(body))})
+    assert response.status_code == 200, response.json
+    assert probes and set(probes) == {"could write"}
