@@ -4,6 +4,7 @@ import time
 
 from conftest import ApiUser, make_config
 from flow import PLAN, open_steps, project, run_straight, start
+from helpers_sqlite import COULD_WRITE, sqlite_only, sqlite_path, try_write_lock
 from service import create_app
 from service.database import shutdown
 
@@ -272,12 +273,7 @@ def test_two_departments_signing_off_the_same_project_at_once_both_count(app, as
 def test_lists_are_read_while_another_writer_holds_sqlite_s_write_lock(app, as_user):
     """Reading requests take no write lock: a queue loads while a write transaction is open."""
     import sqlite3
-    import pytest
-    from service.extensions import db
-    with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite only: PostgreSQL readers never wait for writers")
-        path = db.engine.url.database
+    path = sqlite_only(app, "PostgreSQL readers never wait for writers")
     pid = start(as_user)
     office = as_user("jingkou_office")
     writer = sqlite3.connect(path, isolation_level=None)
@@ -293,7 +289,6 @@ def test_unclaiming_a_task_completed_meanwhile_gets_409_and_changes_nothing(
         app, as_user, monkeypatch):
     """The same official completes a claimed task in one tab while unclaiming it in another:
     the unclaim, whose check ran before the completion committed, must not touch the row."""
-    import sqlite3
     from sqlalchemy import text
     from service.extensions import db
     from service.services import tasks as task_service
@@ -301,20 +296,13 @@ def test_unclaiming_a_task_completed_meanwhile_gets_409_and_changes_nothing(
     office = as_user("jingkou_office")
     task = office.task_for(pid, "submit_plan")
     assert office.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 200
-    with app.app_context():
-        on_sqlite, path = db.engine.dialect.name == "sqlite", db.engine.url.database
+    path = sqlite_path(app)
     checked, locked_out = task_service._actionable, []
 
     def meanwhile(user, task_id):  # the other tab's completion lands after this one's check
         found = checked(user, task_id)
-        if on_sqlite:  # it cannot: the unclaim holds the database's write lock
-            other = sqlite3.connect(path, timeout=0, isolation_level=None)
-            try:
-                other.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                locked_out.append(str(exc))
-            finally:
-                other.close()
+        if path:  # it cannot: the unclaim holds the database's write lock
+            locked_out.append(try_write_lock(path))
         else:
             with db.engine.begin() as other:
                 other.execute(text("UPDATE tasks SET status = 'completed' WHERE id = :id"),
@@ -324,7 +312,7 @@ def test_unclaiming_a_task_completed_meanwhile_gets_409_and_changes_nothing(
     response = office.post(f"/api/v1/tasks/{task['id']}/unclaim")
     row = office.get(f"/api/v1/tasks/{task['id']}").json
     actions = [e["action"] for e in project(as_user, pid)["history"]]
-    if on_sqlite:
+    if path:
         assert locked_out == ["database is locked"] and response.status_code == 200
         assert row["claimed_by"] is None and actions.count("unclaim") == 1
     else:
@@ -338,13 +326,7 @@ def test_a_slow_request_body_does_not_keep_other_writers_waiting(app, as_user):
     takes SQLite's write lock, so officials' completions do not wait for it to arrive."""
     import io
     import json
-    import sqlite3
-    import pytest
-    from service.extensions import db
-    with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite only: PostgreSQL locks rows, not the database")
-        path = db.engine.url.database
+    path = sqlite_only(app, "PostgreSQL locks rows, not the database")
     pid = start(as_user)
     office = as_user("jingkou_office")
     task = office.task_for(pid, "submit_plan")
@@ -352,15 +334,7 @@ def test_a_slow_request_body_does_not_keep_other_writers_waiting(app, as_user):
     probes = []
 
     def probe():  # while the body arrives, may another official write?
-        other = sqlite3.connect(path, timeout=0, isolation_level=None)
-        try:
-            other.execute("BEGIN IMMEDIATE")
-            other.execute("ROLLBACK")
-            probes.append("could write")
-        except sqlite3.OperationalError as exc:
-            probes.append(str(exc))
-        finally:
-            other.close()
+        probes.append(try_write_lock(path))
 
     class SlowBody(io.BytesIO):
         def read(self, *args):
@@ -376,4 +350,4 @@ def test_a_slow_request_body_does_not_keep_other_writers_waiting(app, as_user):
         headers={**office.headers, "Content-Type": "application/json",
                  "Content-Length": str(len(body))})
     assert response.status_code == 200, response.json
-    assert probes and set(probes) == {"could write"}
+    assert probes and set(probes) == {COULD_WRITE}

@@ -130,25 +130,13 @@ def test_officials_can_write_while_the_smtp_server_takes_a_mail(as_user, runner,
                                                                  smtp_port, app):
     """While the job waits on the SMTP server, it holds no write lock (SQLite) that an
     official's completion would have to wait for."""
-    import sqlite3
-    from service.extensions import db
-    with app.app_context():
-        if db.engine.dialect.name != "sqlite":
-            pytest.skip("SQLite only: PostgreSQL locks the mail rows, not the database")
-        path = db.engine.url.database
+    from helpers_sqlite import COULD_WRITE, sqlite_only, try_write_lock
+    path = sqlite_only(app, "PostgreSQL locks the mail rows, not the database")
     tried = []
 
     class TryToWrite(Collect):
         async def handle_DATA(self, server, session, envelope):
-            other = sqlite3.connect(path, timeout=0, isolation_level=None)
-            try:
-                other.execute("BEGIN IMMEDIATE")  # what an official's completion begins with
-                other.execute("ROLLBACK")
-                tried.append("written")
-            except sqlite3.OperationalError as exc:
-                tried.append(str(exc))
-            finally:
-                other.close()
+            tried.append(try_write_lock(path))  # as an official's completion would
             return await super().handle_DATA(server, session, envelope)
 
     start(as_user)
@@ -160,4 +148,4 @@ def test_officials_can_write_while_the_smtp_server_takes_a_mail(as_user, runner,
         assert "outbox: (1, 0)" in tick(runner)
     finally:
         server.stop()
-    assert tried == ["written"] and len(collect.messages) == 1
+    assert tried == [COULD_WRITE] and len(collect.messages) == 1

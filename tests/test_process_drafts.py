@@ -83,26 +83,19 @@ def test_two_saves_from_one_revision_at_once_one_is_refused(app, as_user, monkey
     the revision it read, so a save committed in between makes this one a 409, not an
     overwrite; on SQLite no other save can commit in between, as the save holds the
     database's write lock from its first statement."""
-    import sqlite3
     from sqlalchemy import text
+    from helpers_sqlite import sqlite_path, try_write_lock
     from service.extensions import db
     from service.services import drafts
     policy = as_user("policy")
     draft = policy.post(URL, json={"title": "草稿", "based_on_id": 1}).json
     checked = drafts._checked_xml
-    with app.app_context():
-        on_sqlite, path = db.engine.dialect.name == "sqlite", db.engine.url.database
+    path = sqlite_path(app)
     locked_out = []
 
     def meanwhile(xml):  # another official's save tries to land after this one's check
-        if on_sqlite:
-            other = sqlite3.connect(path, timeout=0, isolation_level=None)
-            try:
-                other.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                locked_out.append(str(exc))
-            finally:
-                other.close()
+        if path:
+            locked_out.append(try_write_lock(path))
         else:
             with db.engine.begin() as other:
                 other.execute(text("UPDATE process_drafts SET note = 'other', "
@@ -111,7 +104,7 @@ def test_two_saves_from_one_revision_at_once_one_is_refused(app, as_user, monkey
     monkeypatch.setattr(drafts, "_checked_xml", meanwhile)
     late = policy.put(f"{URL}/{draft['id']}", json={"revision": 1, "bpmn_xml": HANDOVER_40})
     kept = policy.get(f"{URL}/{draft['id']}").json
-    if on_sqlite:
+    if path:
         assert locked_out == ["database is locked"]
         assert late.status_code == 200, late.json
         assert kept["revision"] == 2 and 'value="40"' in kept["bpmn_xml"]
