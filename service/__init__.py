@@ -32,11 +32,12 @@ def create_app(config=Config, clock=None):
         calendar_check_seconds=app.config["CALENDAR_CHECK_SECONDS"],
         check_dumps=app.config.get("ENGINE_CHECK_DUMPS", False))
 
-    from . import api as api_package, errors, cli, web
+    from . import api as api_package, errors, cli, inputguard, web
     from .services import deadlines  # noqa: F401 - connects the deadline signal receivers
     api_package.register(api, csrf)
     web.register(app)
     errors.register(app)
+    inputguard.register(app)
     cli.register(app)
     from .scheduler import start_embedded
     start_embedded(app)

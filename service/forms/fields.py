@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from marshmallow import ValidationError, fields, validate
 
+from ..textcheck import bad_text
 from .messages import message
 
 _YUAN = re.compile(r"^-?\d{1,13}(\.\d{1,2})?$")
@@ -59,10 +60,17 @@ def _bounds(spec, locale):
     return [validate.Range(min=low, max=high, error=message(key, locale, min=low, max=high))]
 
 
+def _storable(locale):
+    def check(value):
+        if bad_text(value):
+            raise ValidationError(message("bad_characters", locale))
+    return check
+
+
 def _text(spec, locale, default_max, **common):
     limit = spec.get("max_length", default_max)
-    return fields.String(validate=validate.Length(
-        max=limit, error=message("too_long", locale, max=limit)), **common)
+    return fields.String(validate=[validate.Length(
+        max=limit, error=message("too_long", locale, max=limit)), _storable(locale)], **common)
 
 
 def _choice_validator(spec, locale):
@@ -99,7 +107,8 @@ def build_field(spec, locale):
     required = bool(spec.get("required"))
     errors = {"required": message("required", locale), "null": message("required", locale),
               "invalid": message(f"invalid_{spec['type']}", locale),
-              "too_large": message("invalid_integer", locale)}
+              "too_large": message("too_large", locale),
+              "special": message(f"invalid_{spec['type']}", locale)}
     common = {"required": required, "allow_none": not required, "error_messages": errors}
     if not required:
         common["load_default"] = None

@@ -5,13 +5,15 @@ MESSAGES = {
     "range": {"zh": "取值应在 {min} 至 {max} 之间。", "en": "Must be between {min} and {max}."},
     "at_least": {"zh": "不能小于 {min}。", "en": "Must be at least {min}."},
     "at_most": {"zh": "不能大于 {max}。", "en": "Must be at most {max}."},
+    "too_large": {"zh": "数值过大。", "en": "The number is too large."},
     "too_long": {"zh": "不能超过 {max} 个字符。", "en": "At most {max} characters."},
     "choice": {"zh": "不是有效的选项。", "en": "Not a valid choice."},
     "duplicate": {"zh": "选项重复。", "en": "Options must not repeat."},
     "invalid_text": {"zh": "应为文本。", "en": "Must be text."},
     "invalid_textarea": {"zh": "应为文本。", "en": "Must be text."},
     "invalid_integer": {"zh": "应为整数。", "en": "Must be a whole number."},
-    "invalid_number": {"zh": "应为数字。", "en": "Must be a number."},
+    "invalid_number": {"zh": "应为数字（不能是 NaN 或无穷大）。",
+                       "en": "Must be a number (not NaN or infinity)."},
     "invalid_money": {"zh": "金额格式不正确（整数分，或以元为单位、最多两位小数）。",
                       "en": "Not a valid amount (integer fen, or yuan with at most two decimals)."},
     "invalid_date": {"zh": "日期格式应为 YYYY-MM-DD。", "en": "Must be a date (YYYY-MM-DD)."},
@@ -36,6 +38,11 @@ MESSAGES = {
     "transfer_target": {"zh": "请选择同一科室的其他人员。",
                         "en": "Choose another official of the same office."},
     "transfer_reason": {"zh": "请填写转办理由。", "en": "Give a reason for the transfer."},
+    "bad_characters": {"zh": "含有无法保存或显示的字符（控制字符或不成对的代理字符），请删除后重试。",
+                       "en": "Contains characters that cannot be stored or shown (control "
+                             "characters or unpaired surrogates); remove them and try again."},
+    "not_finite": {"zh": "JSON 中不能使用 NaN 或 Infinity，数值应为有限数。",
+                   "en": "NaN and Infinity are not JSON; numbers must be finite."},
     "draft_value": {"zh": "草稿内容格式不正确或过长。", "en": "This draft value is malformed or too long."},
 }
 

@@ -1,10 +1,13 @@
 """Drafts, returns (退回) and transfers (转办) of tasks; each one transaction with its audit row."""
+import math
+
 from sqlalchemy import select, update
 
 from ..extensions import db
 from ..forms import message
 from ..models import Task, User
 from ..roles import may_act_on
+from ..textcheck import bad_text
 from . import tasks
 from .attachments import add_file
 from .audit import record
@@ -25,8 +28,11 @@ def _draft_problems(form, raw, locale):
             continue
         items = value if isinstance(value, list) else [value]
         if len(items) > 50 or not all(isinstance(i, _SCALARS) for i in items) or \
-                any(isinstance(i, str) and len(i) > 5000 for i in items):
+                any(isinstance(i, str) and len(i) > 5000 for i in items) or \
+                any(isinstance(i, float) and not math.isfinite(i) for i in items):
             errors[key] = [message("draft_value", locale)]
+        elif any(bad_text(i) for i in items):
+            errors[key] = [message("bad_characters", locale)]
     return errors
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import bindparam, select
 from ..extensions import db
 from ..models import Department, District, User
 from ..roles import ROLES
+from ..textcheck import bad_text
 from .audit import record
 from .errors import Invalid, Unauthorized
 from .prepared import Prepared
@@ -39,9 +40,15 @@ def create_user(username, password, role, district=None, department=None, displa
                 email=None, actor=None):
     """Add an official; Invalid with per-field messages when the combination is wrong."""
     errors = check_user_fields(role, district, department)
-    if not username or db.session.scalar(select(User.id).where(User.username == username)):
+    for name, value in (("username", username), ("display_name", display_name),
+                        ("email", email), ("password", password)):
+        if bad_text(value):
+            errors[name] = ["contains control characters or undecodable bytes"]
+    taken = "username" not in errors and username and db.session.scalar(
+        select(User.id).where(User.username == username))
+    if not username or taken:
         errors["username"] = ["username is empty or taken"]
-    if not password or len(password) < 8:
+    if "password" not in errors and (not password or len(password) < 8):
         errors["password"] = ["password must have at least 8 characters"]
     if errors:
         raise Invalid("the user cannot be created", errors=errors)

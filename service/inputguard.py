@@ -1,0 +1,80 @@
+"""Refuse requests whose text the service could not store or show again (`textcheck`), and
+JSON bodies with NaN or Infinity, which JSON does not have.
+
+Checked before any view runs, so every endpoint, present and future, is covered: the query
+string, form fields and uploaded file names, and JSON bodies. A JSON body is decoded and
+walked only when its raw bytes hold an escape that can decode to such text, so ordinary
+requests pay one regular-expression scan. The answer is 422 naming each field, as for any
+other invalid input, and nothing is changed.
+"""
+import json
+
+from flask import request
+
+from .forms.messages import message
+from .i18n import babel_locale
+from .services.errors import Invalid
+from .textcheck import bad_paths, json_may_hold_bad_text
+
+
+def _nested(paths, text):
+    """{location: {key: {…: [text]}}} from paths, as marshmallow nests its messages."""
+    errors = {}
+    for path in paths:
+        node = errors
+        for step in path[:-1]:
+            node = node.setdefault(str(step), {})
+            if not isinstance(node, dict):
+                break
+        else:
+            node[str(path[-1])] = [text]
+    return errors
+
+
+def _refused_paths():
+    paths = [("query", *p) for p in bad_paths(request.args.to_dict(flat=False))]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        paths += [("form", *p) for p in bad_paths(request.form.to_dict(flat=False))]
+        names = {key: [f.filename or "" for f in files]
+                 for key, files in request.files.to_dict(flat=False).items()}
+        paths += [("files", *p) for p in bad_paths(names)]
+    elif request.is_json:
+        raw = request.get_data(cache=True)
+        if json_may_hold_bad_text(raw) or b"NaN" in raw or b"Infinity" in raw:
+            try:
+                body = json.loads(raw, parse_constant=_refuse_constant)
+            except _NotFinite:
+                return [("json",)], "not_finite"
+            except ValueError:
+                body = None  # not JSON at all: the view's parser answers that
+            paths += [("json", *p) if p else ("json",) for p in bad_paths(body)]
+    return paths, "bad_characters"
+
+
+_SUMMARY = {"bad_characters": "the request has characters that cannot be stored",
+            "not_finite": "the request has numbers that JSON does not allow"}
+
+
+class _NotFinite(Exception):
+    pass
+
+
+def _refuse_constant(name):
+    # Python's decoder takes NaN and Infinity, which JSON does not have; stored, they would
+    # make the row unreadable to PostgreSQL's JSON type.
+    raise _NotFinite(name)
+
+
+def _refuse_bad_text():
+    paths, key = _refused_paths()
+    if paths:
+        text = message(key, babel_locale())
+        flat = [p for p in paths if len(p) == 1]
+        errors = _nested([p for p in paths if len(p) > 1], text)
+        errors.update({p[0]: [text] for p in flat})
+        raise Invalid(_SUMMARY[key], errors=errors)
+
+
+def register(app):
+    """Check every request before its view."""
+    app.before_request(_refuse_bad_text)
