@@ -7,6 +7,8 @@ from .config import Config
 def create_app(config=Config, clock=None):
     """Application factory: bind extensions, register blueprints, errors and commands."""
     app = Flask(__name__, instance_relative_config=False)
+    from .converters import BoundedInt
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     app.config.from_object(config)
     from .sessions import PageSessionInterface
     app.session_interface = PageSessionInterface()

@@ -1,5 +1,5 @@
-"""Refuse requests whose text the service could not store or show again (`textcheck`), and
-JSON bodies with NaN or Infinity, which JSON does not have.
+"""Refuse requests whose text the service could not store or show again (`textcheck`), JSON
+bodies with NaN or Infinity, which JSON does not have, and JSON nested beyond `MAX_DEPTH`.
 
 Checked before any view runs, so every endpoint, present and future, is covered: the query
 string, form fields and uploaded file names, and JSON bodies. A JSON body is decoded and
@@ -40,19 +40,42 @@ def _refused_paths():
         paths += [("files", *p) for p in bad_paths(names)]
     elif request.is_json:
         raw = request.get_data(cache=True)
-        if json_may_hold_bad_text(raw) or b"NaN" in raw or b"Infinity" in raw:
+        # Nesting is at most the number of brackets: only a body with many is measured.
+        nested = raw.count(b"[") + raw.count(b"{") > MAX_DEPTH
+        if nested or json_may_hold_bad_text(raw) or b"NaN" in raw or b"Infinity" in raw:
             try:
                 body = json.loads(raw, parse_constant=_refuse_constant)
             except _NotFinite:
                 return [("json",)], "not_finite"
+            except RecursionError:
+                return [("json",)], "too_deep"
             except ValueError:
                 body = None  # not JSON at all: the view's parser answers that
+            if nested and _depth(body) > MAX_DEPTH:
+                return [("json",)], "too_deep"
             paths += [("json", *p) if p else ("json",) for p in bad_paths(body)]
     return paths, "bad_characters"
 
 
+# No request of the service nests deeper; far deeper bodies would exhaust the decoder's stack.
+MAX_DEPTH = 32
+
+
+def _depth(value):
+    """How deeply lists and objects nest in decoded JSON (iterative: any depth)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1)
+                         for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
 _SUMMARY = {"bad_characters": "the request has characters that cannot be stored",
-            "not_finite": "the request has numbers that JSON does not allow"}
+            "not_finite": "the request has numbers that JSON does not allow",
+            "too_deep": "the request's JSON is nested too deeply"}
 
 
 class _NotFinite(Exception):

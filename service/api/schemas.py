@@ -1,6 +1,8 @@
 """Request and response schemas of the JSON API (the OpenAPI document is generated from them)."""
 from marshmallow import Schema, fields, validate
 
+from ..converters import LARGEST_ID
+
 from ..services.definitions import version_info
 from .plain import deadline_level, local_time
 
@@ -33,12 +35,12 @@ class ProjectCreateSchema(Schema):
 class ProjectQuerySchema(Schema):
     district = fields.String()
     status = fields.String(validate=validate.OneOf(["in_progress", "completed", "rejected"]))
-    year = fields.Integer()
+    year = fields.Integer(validate=validate.Range(min=1, max=9999))
 
 
 class TaskQuerySchema(Schema):
     scope = fields.String(load_default="queue", validate=validate.OneOf(["queue", "mine", "done"]))
-    project_id = fields.Integer()
+    project_id = fields.Integer(validate=validate.Range(min=1, max=LARGEST_ID))
     step = fields.String()
 
 

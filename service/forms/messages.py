@@ -43,6 +43,8 @@ MESSAGES = {
                              "characters or unpaired surrogates); remove them and try again."},
     "not_finite": {"zh": "JSON 中不能使用 NaN 或 Infinity，数值应为有限数。",
                    "en": "NaN and Infinity are not JSON; numbers must be finite."},
+    "too_deep": {"zh": "JSON 嵌套层数过多（最多 32 层）。",
+                 "en": "The JSON nests too deeply (at most 32 levels)."},
     "draft_value": {"zh": "草稿内容格式不正确或过长。", "en": "This draft value is malformed or too long."},
 }
 

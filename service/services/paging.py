@@ -7,6 +7,9 @@ from ..extensions import db
 def page_of(query, ordering, page, per_page):
     """(rows of page `page`, total rows) of `query` ordered by `ordering`."""
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    offset = (max(page, 1) - 1) * per_page
+    if offset >= total:
+        return [], total  # past the last row (also keeps a huge page number out of SQL)
     rows = db.session.scalars(query.order_by(*ordering)
-                              .offset((max(page, 1) - 1) * per_page).limit(per_page)).all()
+                              .offset(offset).limit(per_page)).all()
     return rows, total

@@ -1,0 +1,39 @@
+"""Ids, page numbers and JSON nesting beyond what the database or the decoder can take get a
+4xx answer, not a 500."""
+from flow import PLAN, open_steps, project, start
+
+HUGE = 10 ** 22  # beyond the 64-bit integers both databases store
+
+
+def test_an_id_beyond_64_bits_is_not_found(as_user, client, web_login):
+    office = as_user("jingkou_office")
+    assert office.get(f"/api/v1/projects/{HUGE}").status_code == 404
+    response = office.post(f"/api/v1/tasks/{HUGE}/complete", json={"data": PLAN})
+    assert response.status_code == 404 and response.json["code"] == 404
+    web_login("jingkou_office")
+    assert client.get(f"/desk/tasks/{HUGE}").status_code == 404
+
+
+def test_a_page_far_past_the_end_is_empty_and_a_huge_filter_is_refused(as_user):
+    start(as_user)
+    office = as_user("jingkou_office")
+    response = office.get(f"/api/v1/tasks?page={HUGE}")
+    assert response.status_code == 200 and response.json == []
+    response = office.get(f"/api/v1/tasks?project_id={HUGE}")
+    assert response.status_code == 422 and "project_id" in response.json["errors"]["query"]
+    assert office.get(f"/api/v1/projects?year={HUGE}").status_code == 422
+
+
+def test_json_nested_too_deeply_is_refused_and_changes_nothing(as_user):
+    pid = start(as_user)
+    office = as_user("jingkou_office")
+    before = project(as_user, pid)
+    task = office.task_for(pid, "submit_plan")
+    for depth in (40, 100_000):  # the second one would exhaust the decoder's stack
+        raw = '{"data": {"survey_summary": ' + "[" * depth + "]" * depth + "}}"
+        response = office.client.post(f"/api/v1/tasks/{task['id']}/complete", data=raw, headers={
+            **office.headers, "Content-Type": "application/json"})
+        assert response.status_code == 422
+        assert response.json["errors"] == {"json": ["JSON 嵌套层数过多（最多 32 层）。"]}
+    assert project(as_user, pid)["history"] == before["history"]
+    assert open_steps(as_user, pid) == ["submit_plan"]
