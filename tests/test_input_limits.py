@@ -37,3 +37,35 @@ def test_json_nested_too_deeply_is_refused_and_changes_nothing(as_user):
         assert response.json["errors"] == {"json": ["JSON 嵌套层数过多（最多 32 层）。"]}
     assert project(as_user, pid)["history"] == before["history"]
     assert open_steps(as_user, pid) == ["submit_plan"]
+
+
+def test_a_date_outside_the_fields_window_is_refused_and_the_picker_shows_the_window(
+        as_user, client, web_login):
+    from flow import HANDOVER, run_straight, sign_off_all
+    pid = start(as_user)
+    run_straight(as_user, pid)
+    sign_off_all(as_user, pid)
+    office = as_user("jingkou_office")
+    task = office.task_for(pid, "handover")
+    for day in ("9999-12-31", "0001-01-01"):
+        # 9999-12-31 was taken before, and its title-certificate dates (add_months) silently
+        # came out empty: the project finished with no certificate to chase.
+        response = office.post(f"/api/v1/tasks/{task['id']}/complete",
+                               json={"data": {**HANDOVER, "allocation_date": day}})
+        assert response.status_code == 422
+        assert response.json["errors"] == {
+            "allocation_date": ["取值应在 1990-01-01 至 2099-12-31 之间。"]}
+    assert open_steps(as_user, pid) == ["handover"]
+    web_login("jingkou_office")
+    page = client.get(f"/desk/tasks/{task['id']}").text
+    assert 'name="allocation_date"' in page and 'min="1990-01-01" max="2099-12-31"' in page
+    office.complete(pid, "handover", HANDOVER)
+    assert project(as_user, pid)["data"]["title_certificate_deadline"] == "2027-12-30"
+
+
+def test_a_form_whose_date_bound_is_not_a_date_is_reported():
+    from service.forms import form_problems
+    form = {"key": "f", "fields": [{"name": "day", "type": "date", "label": "d", "min": "soon"}]}
+    assert form_problems(form) == ["field 'day': min must be a date (YYYY-MM-DD)"]
+    form["fields"][0]["min"] = "2020-01-01"
+    assert form_problems(form) == []

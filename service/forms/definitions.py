@@ -1,4 +1,5 @@
 """Load form definitions from `forms/` and check that a definition is well formed."""
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -52,6 +53,10 @@ def form_problems(form):
             problems.append(f"field {name!r}: unknown type {field.get('type')!r}")
         if field.get("type") in ("choice", "multichoice") and not field.get("options"):
             problems.append(f"field {name!r}: a choice needs options")
+        if field.get("type") == "date":
+            problems += [f"field {name!r}: {bound} must be a date (YYYY-MM-DD)"
+                         for bound in ("min", "max")
+                         if bound in field and not _iso_date(field[bound])]
         for expr_key in ("computed",):
             if field.get(expr_key):
                 try:
@@ -64,6 +69,13 @@ def form_problems(form):
         except ExpressionError as exc:
             problems.append(f"rule on {rule.get('field')!r}: {exc}")
     return problems
+
+
+def _iso_date(value):
+    try:
+        return isinstance(value, str) and bool(dt.date.fromisoformat(value)) and len(value) == 10
+    except ValueError:
+        return False
 
 
 def output_names(form):

@@ -52,6 +52,17 @@ class AttachmentRefs(fields.Field):
         return ids
 
 
+# A date field's default window, unless its definition sets `min` / `max` (ISO dates): a year
+# such as 0001 or 9999 is a typing error here, and would give deadlines that were overdue
+# before anyone saw them or computed dates (add_months) past the last representable year.
+DATE_MIN, DATE_MAX = "1990-01-01", "2099-12-31"
+
+
+def _date_bounds(spec, locale):
+    low, high = spec.get("min", DATE_MIN), spec.get("max", DATE_MAX)
+    return [validate.Range(min=low, max=high, error=message("range", locale, min=low, max=high))]
+
+
 def _bounds(spec, locale):
     low, high = spec.get("min"), spec.get("max")
     if low is None and high is None:
@@ -93,7 +104,7 @@ FIELD_TYPES = {
     "number": lambda spec, locale, **kw: fields.Float(
         allow_nan=False, validate=_bounds(spec, locale), **kw),
     "money": lambda spec, locale, **kw: Money(validate=_bounds(spec, locale), **kw),
-    "date": lambda spec, locale, **kw: IsoDate(**kw),
+    "date": lambda spec, locale, **kw: IsoDate(validate=_date_bounds(spec, locale), **kw),
     "choice": lambda spec, locale, **kw: fields.String(
         validate=_choice_validator(spec, locale), **kw),
     "multichoice": _multichoice,

@@ -3,7 +3,7 @@ from flask_babel import get_locale, gettext as _, lazy_gettext as L
 
 from ..forms import pick
 from ..services.definitions import version_info
-from .widgets import display, field_index, input_value, money_text
+from .widgets import date_bounds, display, field_index, input_value, money_text
 
 STATUS_LABELS = {"in_progress": L("In progress"), "completed": L("Completed"),
                  "rejected": L("Rejected"), "open": L("Open"), "cancelled": L("Cancelled")}
@@ -87,4 +87,5 @@ def register(app):
         app.jinja_env.filters[fn.__name__] = fn
     app.jinja_env.globals.update(step_title=step_title, fact_label=fact_label,
                                  fact_value=fact_value, fact_type=fact_type,
-                                 input_value=input_value, money_text=money_text)
+                                 input_value=input_value, money_text=money_text,
+                                 date_bounds=date_bounds)

@@ -1,10 +1,17 @@
 """Form fields on pages: a widget per field type, readers of posted values, value display."""
 from flask_babel import gettext as _
 
+from ..forms.fields import DATE_MAX, DATE_MIN
+
 #: field type -> macro name in templates/desk/_widgets.html
 WIDGETS = {"text": "text", "textarea": "textarea", "integer": "number", "number": "number",
            "money": "money", "date": "date", "choice": "choice", "multichoice": "multichoice",
            "boolean": "boolean", "attachment": "attachment"}
+
+
+def date_bounds(spec):
+    """(min, max) ISO dates a date field accepts, for the date picker; the server checks too."""
+    return spec.get("min", DATE_MIN), spec.get("max", DATE_MAX)
 
 
 def _one(form, name):
