@@ -116,3 +116,14 @@ def _zip(members):
         for name, content in members.items():
             archive.writestr(name, content)
     return buffer.getvalue()
+
+
+def test_a_file_name_with_control_characters_is_cleaned_not_refused(as_user):
+    project_id = start(as_user)
+    office = as_user("jingkou_office")
+    response = _upload(office, _submit_task(as_user, project_id), "台账\x07\x00.pdf", PDF)
+    assert response.status_code == 201, response.json
+    assert response.json["filename"] == "台账__.pdf"
+    refused = _upload(office, _submit_task(as_user, project_id), "台账.pdf", PDF,
+                      field="survey\x00ledger")
+    assert refused.status_code == 422 and "field" in refused.json["errors"]["form"]
