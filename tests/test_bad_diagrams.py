@@ -36,6 +36,10 @@ BAD = {
     "not XML at all": ("PK\x03\x04 this is a zip, not a diagram", None, "not_xml", "XML"),
     "no time limit": (STATUTORY.replace('<camunda:property name="time_limit_days" value="60" />',
                                         ""), "handover", "no_time_limit", "time limit"),
+    "a million-day time limit": (
+        STATUTORY.replace('<camunda:property name="time_limit_days" value="60" />',
+                          '<camunda:property name="time_limit_days" value="1000000" />'),
+        "handover", "days_too_many", "1000000"),
     "gateway flow without condition": (
         STATUTORY.replace("<bpmn:conditionExpression xsi:type=\"bpmn:tFormalExpression\">"
                           "decision == 'reject'</bpmn:conditionExpression>", ""),

@@ -153,12 +153,21 @@ def check_forms(ctx):
     return found
 
 
+# A working year. The deadline arithmetic walks the calendar a day at a time, so a typing
+# error such as 1000000 would stall every completion before the step, then overflow the date.
+MAX_DAYS = 250
+
+
 def check_time_limits(ctx):
-    """Every user task has a time limit in working days."""
+    """Every user task has a time limit in working days; day counts stay within a year."""
     found = []
     for task in ctx.meta["user_tasks"].values():
         node = ctx.graph.nodes.get(task["id"])
         due = node.element.get(f"{{{metadata.CAMUNDA}}}dueDate") if node is not None else None
+        found += [problem("days_too_many", task["id"], name=name, value=task[name],
+                          most=MAX_DAYS)
+                  for name in ("time_limit_days", "yellow_days", "escalate_after_days")
+                  if task[name] is not None and not 0 <= task[name] <= MAX_DAYS]
         if task["time_limit_days"] is not None and task["time_limit_days"] > 0:
             continue
         if due or task["time_limit_days"] is not None:

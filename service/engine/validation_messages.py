@@ -37,6 +37,9 @@ MESSAGES = {
                       "camunda:dueDate 如 P10D）。",
                       "User task {element} has no time limit. Set one in working days "
                       "(time_limit_days, or camunda:dueDate such as P10D)."),
+    "days_too_many": ("用户任务 {element} 的 {name} 为 {value}，应在 0 至 {most} 个工作日之间。",
+                      "{name} of user task {element} is {value}; it must be 0 to {most} "
+                      "working days."),
     "bad_time_limit": ("用户任务 {element} 的时限 “{value}” 无法识别。请填写正整数工作日，或 ISO-8601 "
                        "期间如 P10D、P2W。",
                        "The time limit '{value}' of user task {element} is not understood. Use "
