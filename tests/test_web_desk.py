@@ -145,3 +145,27 @@ def test_page_upload_refused_on_a_task_another_official_claimed(client, web_logi
     assert "survey_summary" not in detail["values"]  # the other official's draft is untouched
     files = as_user("jingkou_office").get(f"/api/v1/projects/{project_id}/attachments").json
     assert files == []
+
+
+def test_the_desk_transfers_a_task_and_refuses_a_reason_over_2000_characters(
+        client, web_login, as_user, app):
+    from service.extensions import db
+    from service.services.users import create_user
+    with app.app_context():
+        create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou")
+        db.session.commit()
+    project_id = start(as_user)
+    office = as_user("jingkou_office")
+    task_id = office.task_for(project_id, "submit_plan")["id"]
+    office.post(f"/api/v1/tasks/{task_id}/claim")
+    web_login("jingkou_office")
+    page = client.get(f"/desk/tasks/{task_id}/transfer")
+    assert page.status_code == 200 and 'value="jingkou_office2"' in page.text
+    refused = client.post(f"/desk/tasks/{task_id}/transfer", data={
+        "to": "jingkou_office2", "reason": "出差" * 1001, "csrf_token": csrf_from(page.text)})
+    assert refused.status_code == 422 and "不能超过 2000 个字符" in refused.text
+    assert office.get(f"/api/v1/tasks/{task_id}").json["claimed_by"] == "jingkou_office"
+    moved = client.post(f"/desk/tasks/{task_id}/transfer", data={
+        "to": "jingkou_office2", "reason": "出差", "csrf_token": csrf_from(page.text)})
+    assert moved.status_code == 302
+    assert office.get(f"/api/v1/tasks/{task_id}").json["claimed_by"] == "jingkou_office2"

@@ -15,6 +15,7 @@ from .errors import Conflict, Invalid
 from .runtime import runtime
 
 _SCALARS = (str, int, float, bool, type(None))
+MAX_REASON = 2000
 
 
 def _draft_problems(form, raw, locale):
@@ -120,6 +121,8 @@ def transfer(user, task_id, to, reason, locale="zh"):
         errors["to"] = [message("transfer_target", locale)]
     if not (reason or "").strip():
         errors["reason"] = [message("transfer_reason", locale)]
+    elif len(reason) > MAX_REASON:  # the API's schema says so too; the desk's form posts here
+        errors["reason"] = [message("too_long", locale, max=MAX_REASON)]
     if errors:
         raise Invalid("the task cannot be transferred", errors=errors)
     done = db.session.execute(

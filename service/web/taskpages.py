@@ -118,5 +118,6 @@ def transfer(task_id):
         except Invalid as exc:
             errors = exc.errors
     page = deskview.task_page(current_user, task_id)
-    return render_template("desk/transfer.html", errors=errors, form=request.form, **page), \
+    # `posted`, not `form`: the page already holds the task's form definition as `form`.
+    return render_template("desk/transfer.html", errors=errors, posted=request.form, **page), \
         422 if errors else 200
