@@ -106,7 +106,7 @@ def test_forms_deployed_with_the_diagram(as_user):
     assert again.status_code == 200 and again.json["created"] is False
     assert again.json["version"] == 2
 
-    bad = dict(form, fields=form["fields"] + [{"name": "x", "type": "colour"}])
+    bad = dict(form, fields=form["fields"] + [{"name": "x", "type": "colour", "label": "颜色"}])
     response = upload(policy, STATUTORY, [bad], lang="en")
     assert response.status_code == 422
     [problem] = response.json["errors"]["file"]
@@ -158,3 +158,24 @@ def test_diagram_saved_by_bpmn_js_keeps_the_joint_signoff_collections(as_user):
     assert result["project"]["status"] == "completed"
     assert [s["department"] for s in project(as_user, pid)["data"]["signoffs"]] == [
         "housing", "finance"]
+
+
+def test_a_form_whose_fields_would_fail_every_submission_is_not_deployed(as_user):
+    policy = as_user("policy")
+    before = definitions(policy)
+    form = json.loads(json.dumps(
+        policy.get("/api/v1/process-definitions/1").json["forms"]["top_up_funds"]))
+    form["fields"] += [
+        {"name": "bank_reference", "type": "text", "max_length": "40", "label": "流水号"},
+        {"name": "fee", "type": "money", "min": 500, "max": 100, "label": "手续费"},
+        {"name": "channel", "type": "choice", "options": ["bank", "cash"], "label": "渠道"},
+        {"name": "remark", "type": "textarea"}]
+    response = upload(policy, STATUTORY, [form], lang="en")
+    assert response.status_code == 422
+    messages = [p["message"] for p in response.json["errors"]["file"]
+                if p["code"] == "bad_form"]
+    for words in ("'bank_reference': max_length must be a whole number",
+                  "'fee': min is greater than max", "'channel': options must be a list",
+                  "'remark': needs a label"):
+        assert any(words in m for m in messages), (words, messages)
+    assert definitions(policy) == before
