@@ -127,3 +127,32 @@ def test_a_file_name_with_control_characters_is_cleaned_not_refused(as_user):
     refused = _upload(office, _submit_task(as_user, project_id), "台账.pdf", PDF,
                       field="survey\x00ledger")
     assert refused.status_code == 422 and "field" in refused.json["errors"]["form"]
+
+
+def test_a_stored_file_missing_or_altered_is_reported_not_a_server_error(as_user, app,
+                                                                        client, web_login):
+    from service.services.attachments import file_path
+    from service.models import Attachment
+    from service.extensions import db
+    project_id = start(as_user)
+    office = as_user("jingkou_office")
+    first = _upload(office, _submit_task(as_user, project_id), "台账.pdf", PDF).json["id"]
+    second = _upload(office, _submit_task(as_user, project_id), "照片.png", PNG).json["id"]
+    with app.app_context():
+        file_path(db.session.get(Attachment, first)).unlink()
+        file_path(db.session.get(Attachment, second)).write_bytes(PNG + b"changed")
+    missing = office.get(f"/api/v1/attachments/{first}")
+    assert missing.status_code == 410
+    assert missing.json["errors"] == {"attachment": [f"{first} (台账.pdf): missing"]}
+    archive = office.get(f"/api/v1/projects/{project_id}/archive")
+    assert archive.status_code == 410 and "missing" in archive.json["errors"]["attachment"][0]
+    history = office.get(f"/api/v1/projects/{project_id}").json["history"]
+    assert "export" not in [e["action"] for e in history]  # nothing handed out, nothing logged
+    web_login("jingkou_office")
+    page = client.get(f"/desk/attachments/{first}")
+    assert page.status_code == 410 and "请联系系统管理员从备份恢复" in page.text
+    with app.app_context():
+        file_path(db.session.get(Attachment, first)).write_bytes(PDF)
+    altered = office.get(f"/api/v1/projects/{project_id}/archive")
+    assert altered.status_code == 410
+    assert altered.json["errors"] == {"attachment": [f"{second} (照片.png): altered"]}

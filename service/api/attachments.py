@@ -41,7 +41,7 @@ def index(project_id):
 def download(attachment_id):
     """Download an attachment of a project the caller may see."""
     row = attachments.get_attachment(g.user, attachment_id)
-    response = send_file(attachments.file_path(row), mimetype=row.content_type,
+    response = send_file(attachments.stored_file(row), mimetype=row.content_type,
                          as_attachment=True, download_name=row.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -1,5 +1,6 @@
 """Attachments: upload to a task (checked type, size and signature), read back, and reference."""
 import hashlib
+import logging
 import os
 import re
 import tempfile
@@ -14,9 +15,11 @@ from ..models import Attachment, Task
 from ..roles import may_act_on, may_see_district
 from .audit import record
 from .definitions import version_info
-from .errors import Conflict, Forbidden, Invalid, NotFound
+from .errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from .filetypes import FILE_TYPES, extension, matches
 from .runtime import runtime
+
+log = logging.getLogger(__name__)
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 
@@ -114,6 +117,30 @@ def get_attachment(user, attachment_id):
 def file_path(row):
     """Where the attachment's bytes are on disk."""
     return Path(current_app.config["UPLOAD_DIR"]) / str(row.project_id) / row.sha256
+
+
+def stored_file(row):
+    """The path of the attachment's bytes, or Gone (logged) when the file is not there."""
+    path = file_path(row)
+    if not path.is_file():
+        _storage_fault(row, path, "missing")
+    return path
+
+
+def stored_bytes(row):
+    """The attachment's bytes, checked against the SHA-256 recorded at upload, or Gone."""
+    data = stored_file(row).read_bytes()
+    if hashlib.sha256(data).hexdigest() != row.sha256:
+        _storage_fault(row, file_path(row), "altered")
+    return data
+
+
+def _storage_fault(row, path, what):
+    # The official cannot fix this; the administrator restores the file from backup.
+    log.error("attachment %s (%s) of project %s: stored file %s is %s",
+              row.id, row.filename, row.project_id, path, what)
+    raise Gone("a stored file is missing or altered; ask the administrator to restore it "
+               "from backup", errors={"attachment": [f"{row.id} ({row.filename}): {what}"]})
 
 
 def project_attachments(project_id):

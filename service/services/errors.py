@@ -28,3 +28,8 @@ class Conflict(ServiceError):
 
 class Invalid(ServiceError):
     status = 422
+
+
+class Gone(ServiceError):
+    """A record whose stored bytes are missing or altered (a storage fault, not the caller's)."""
+    status = 410

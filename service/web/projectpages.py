@@ -73,7 +73,7 @@ def export(project_id):
 def download(attachment_id):
     """An attachment, for officials who may see its project."""
     row = attachments.get_attachment(current_user, attachment_id)
-    response = send_file(attachments.file_path(row), mimetype=row.content_type,
+    response = send_file(attachments.stored_file(row), mimetype=row.content_type,
                          as_attachment=True, download_name=row.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
