@@ -149,3 +149,39 @@ def test_officials_can_write_while_the_smtp_server_takes_a_mail(as_user, runner,
     finally:
         server.stop()
     assert tried == [COULD_WRITE] and len(collect.messages) == 1
+
+
+def test_one_address_that_cannot_go_in_a_header_does_not_hold_up_the_others(
+        as_user, runner, clock, smtp_port, app):
+    # A colleague whose address came in before addresses were checked (a line break in it).
+    from service.extensions import db
+    from service.models import User
+    from service.services.users import create_user
+    with app.app_context():
+        user = create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou")
+        user.email = "li@zj.example.gov.cn\nBcc: everyone@example.com"
+        db.session.commit()
+        assert db.session.get(User, user.id).email.count("@") == 2
+    start(as_user)
+    collect = Collect()
+    server = Controller(collect, hostname="127.0.0.1", port=smtp_port)
+    server.start()
+    try:
+        at(clock, 2026, 12, 3, 9, 0)
+        assert "outbox: (1, 1)" in tick(runner)  # the good address is sent, the bad one fails
+        clock.advance(minutes=5)
+        assert "outbox: (0, 1)" in tick(runner)  # retried alone, failing alone
+    finally:
+        server.stop()
+    assert [rcpt for rcpt, _ in collect.messages] == [["jingkou_office@zj.example.gov.cn"]]
+    failing = as_user("admin").get("/api/v1/outbox").json
+    assert [m["last_error"].split(":")[0] for m in failing] == ["ValueError"]
+
+
+def test_users_add_refuses_an_address_with_a_line_break_or_no_domain(runner):
+    for address in ("li@zj.example.gov.cn\nBcc: everyone@example.com", "li", "li@localhost"):
+        result = runner.invoke(args=["users", "add", "--username", "li", "--password",
+                                     "long-enough-1", "--role", "city_review",
+                                     "--email", address])
+        assert result.exit_code != 0 and "email: not an e-mail address" in result.output
+    assert " li " not in runner.invoke(args=["users", "list"]).output

@@ -72,7 +72,9 @@ def _deliver(config, now, batch):
         for row in rows:
             try:
                 smtp.send_message(_message(row, config["SMTP_SENDER"]))
-            except (OSError, smtplib.SMTPException) as exc:
+            # ValueError: an address the e-mail package will not put in a header (a line
+            # break). That row fails on its own; before, it stopped the batch at every run.
+            except (OSError, smtplib.SMTPException, ValueError) as exc:
                 _failed(row, now, exc)
                 failed += 1
             else:

@@ -1,4 +1,5 @@
 """Officials: creation, sign-in and API tokens."""
+import re
 import time
 from collections import OrderedDict
 
@@ -10,6 +11,9 @@ from ..extensions import db
 from ..models import Department, District, User
 from ..roles import ROLES
 from ..textcheck import bad_text
+
+# One address, as reminders send it: no spaces, line breaks or second @ (header injection).
+EMAIL = re.compile(r"[^@\s<>,;]{1,64}@[^@\s<>,;]{1,190}\.[^@\s<>,;.]{2,63}")
 from .audit import record
 from .errors import Invalid, Unauthorized
 from .prepared import Prepared
@@ -44,6 +48,8 @@ def create_user(username, password, role, district=None, department=None, displa
                         ("email", email), ("password", password)):
         if bad_text(value):
             errors[name] = ["contains control characters or undecodable bytes"]
+    if "email" not in errors and email and not EMAIL.fullmatch(email):
+        errors["email"] = ["not an e-mail address (name@host, no spaces or line breaks)"]
     taken = "username" not in errors and username and db.session.scalar(
         select(User.id).where(User.username == username))
     if not username or taken:
