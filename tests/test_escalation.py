@@ -175,3 +175,21 @@ def test_openapi_lists_the_contract_paths(client):
                  "/api/v1/escalations/ledger", "/api/v1/inbox", "/api/v1/calendar/days/{day}",
                  "/api/v1/reports/monthly"):
         assert path in paths, path
+
+
+def test_exports_keep_a_formula_like_project_name_as_text(as_user, runner, clock):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+    name = '=HYPERLINK("http://evil.example","点此核对")'
+    start(as_user, name=name)
+    at(clock, 2026, 12, 8, 9, 0)
+    sweep(runner)
+    city = as_user("city_supervisor")
+    response = city.get("/api/v1/escalations/export", query_string={"format": "xlsx"})
+    cell = load_workbook(io.BytesIO(response.data)).active.cell(row=2, column=3)
+    assert cell.value == name and cell.data_type == "s"  # text, not a formula Excel runs
+    response = city.get("/api/v1/escalations/export", query_string={"format": "csv"})
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert rows[1][2] == "'" + name  # the apostrophe spreadsheet programs read as "text"

@@ -10,6 +10,7 @@ from ..clock import SHANGHAI
 from ..extensions import db
 from ..models.timestamps import as_aware
 from .attachments import project_attachments, stored_bytes
+from .exports import inert
 from .audit import record
 from .projectview import project_page
 
@@ -45,10 +46,11 @@ def _timeline_csv(events):
     writer = csv.writer(out)
     writer.writerow(["id", "at", "action", "actor", "actor_name", "task_id", "step", "detail"])
     for e in events:
-        writer.writerow([e.id, _when(e.at), e.action, e.actor.username if e.actor else "",
-                         e.actor.display_name if e.actor else "", e.task_id or "",
-                         e.detail.get("step") or e.detail.get("from_step") or "",
-                         json.dumps(e.detail, ensure_ascii=False, sort_keys=True)])
+        writer.writerow([inert(v) for v in (
+            e.id, _when(e.at), e.action, e.actor.username if e.actor else "",
+            e.actor.display_name if e.actor else "", e.task_id or "",
+            e.detail.get("step") or e.detail.get("from_step") or "",
+            json.dumps(e.detail, ensure_ascii=False, sort_keys=True))])
     return "\ufeff" + out.getvalue()  # BOM so spreadsheet programs read the Chinese text
 
 

@@ -53,13 +53,25 @@ def rows_for(user, ledger=False, **filters):
     return [describe(row) for row in rows], LEDGER_COLUMNS if ledger else COLUMNS
 
 
+# A cell a spreadsheet program would run as a formula. Project names, notes and reasons are
+# typed by officials; one like =HYPERLINK(…) must reach the supervisor as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A CSV cell value that spreadsheet programs show as text, never evaluate."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(rows, columns):
     """UTF-8 CSV with a byte-order mark, so spreadsheet programs read the Chinese."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([title for title, _ in columns])
     for row in rows:
-        writer.writerow([value(row) for _, value in columns])
+        writer.writerow([inert(value(row)) for _, value in columns])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -73,6 +85,9 @@ def to_xlsx(rows, columns, title):
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([value(row) for _, value in columns])
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # openpyxl makes a formula of any text starting "="
+                cell.data_type = "s"
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
