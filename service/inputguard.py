@@ -4,8 +4,8 @@ bodies with NaN or Infinity, which JSON does not have, and JSON nested beyond `M
 Checked before any view runs, so every endpoint, present and future, is covered: the query
 string, form fields and JSON bodies. A JSON body is decoded and walked only when its raw bytes
 hold an escape that can decode to such text or many brackets, so ordinary requests pay a few
-byte scans. The answer is 422 naming each field, as for any
-other invalid input, and nothing is changed.
+byte scans. The answer is 422 naming each field, as for any other invalid input, and nothing
+is changed.
 """
 import json
 
@@ -15,6 +15,16 @@ from .forms.messages import message
 from .i18n import babel_locale
 from .services.errors import Invalid
 from .textcheck import bad_paths, json_may_hold_bad_text
+
+# No request of the service nests deeper; far deeper bodies would exhaust the decoder's stack.
+MAX_DEPTH = 32
+_SUMMARY = {"bad_characters": "the request has characters that cannot be stored",
+            "not_finite": "the request has numbers that JSON does not allow",
+            "too_deep": "the request's JSON is nested too deeply"}
+
+
+class _NotFinite(Exception):
+    pass
 
 
 def _nested(paths, text):
@@ -56,10 +66,6 @@ def _refused_paths():
     return paths, "bad_characters"
 
 
-# No request of the service nests deeper; far deeper bodies would exhaust the decoder's stack.
-MAX_DEPTH = 32
-
-
 def _depth(value):
     """How deeply lists and objects nest in decoded JSON (iterative: any depth)."""
     deepest, stack = 0, [(value, 1)]
@@ -70,15 +76,6 @@ def _depth(value):
             stack.extend((child, level + 1)
                          for child in (item.values() if isinstance(item, dict) else item))
     return deepest
-
-
-_SUMMARY = {"bad_characters": "the request has characters that cannot be stored",
-            "not_finite": "the request has numbers that JSON does not allow",
-            "too_deep": "the request's JSON is nested too deeply"}
-
-
-class _NotFinite(Exception):
-    pass
 
 
 def _refuse_constant(name):
