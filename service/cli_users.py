@@ -7,9 +7,22 @@ from .extensions import db
 from .models import User
 from .roles import ROLES
 from .services.errors import ServiceError
+from .services.accounts import disable_user, enable_user, set_password
 from .services.users import create_user
 
 users_group = AppGroup("users", help="Officials and their roles.")
+
+
+def _committed(action):
+    """Run `action`, commit, or roll back and exit with the service's message."""
+    try:
+        result = action()
+        db.session.commit()
+        return result
+    except ServiceError as exc:
+        db.session.rollback()
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in (exc.errors or {}).items())
+        raise click.ClickException(f"{exc.message}: {problems}" if problems else exc.message)
 
 
 @users_group.command("add")
@@ -22,14 +35,38 @@ users_group = AppGroup("users", help="Officials and their roles.")
 @click.option("--email", default=None)
 def add(username, password, role, district, department, display_name, email):
     """Add an official."""
-    try:
-        user = create_user(username, password, role, district, department, display_name, email)
-        db.session.commit()
-    except ServiceError as exc:
-        db.session.rollback()
-        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in (exc.errors or {}).items())
-        raise click.ClickException(f"{exc.message}: {problems}")
+    user = _committed(lambda: create_user(username, password, role, district, department,
+                                          display_name, email))
     click.echo(f"added {user.username} ({user.role})")
+
+
+@users_group.command("disable")
+@click.argument("username")
+@click.option("--reason", required=True, help="why, for the audit trail (e.g. 调离)")
+def disable(username, reason):
+    """Disable an official who has left: sign-in and API tokens stop at once, and the open
+    tasks they had claimed go back to their office's queue."""
+    released = _committed(lambda: disable_user(username, reason))
+    click.echo(f"disabled {username}; tasks back in the queue: "
+               f"{', '.join(str(t.id) for t in released) or 'none'}")
+
+
+@users_group.command("enable")
+@click.argument("username")
+def enable(username):
+    """Let a disabled official sign in again."""
+    _committed(lambda: enable_user(username))
+    click.echo(f"enabled {username}")
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="the new password (asked for when not given)")
+def set_password_command(username, password):
+    """Give an official a new password; API tokens issued before it stop working."""
+    _committed(lambda: set_password(username, password))
+    click.echo(f"password set for {username}")
 
 
 @users_group.command("list")

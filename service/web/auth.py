@@ -24,7 +24,9 @@ class LoginForm(FlaskForm):
 
 @login_manager.user_loader
 def load_user(user_id):
-    return db.session.get(User, int(user_id))
+    # A disabled official's open browser session ends with the account, not at its expiry.
+    user = db.session.get(User, int(user_id))
+    return user if user is not None and user.active else None
 
 
 @bp.route("/login", methods=["GET", "POST"])

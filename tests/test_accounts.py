@@ -1,0 +1,78 @@
+"""Officials who leave: disable (claims go back to the queue), enable, new password (CLI)."""
+from conftest import ApiUser, PASSWORD
+from flow import PLAN, project, start
+
+
+def _token_status(client, username, password=PASSWORD):
+    return client.post("/api/v1/auth/token", json={"username": username,
+                                                   "password": password}).status_code
+
+
+def _add_colleague(runner):
+    result = runner.invoke(args=["users", "add", "--username", "jingkou_office2", "--password",
+                                 PASSWORD, "--role", "district_office", "--district", "jingkou"])
+    assert result.exit_code == 0, result.output
+
+
+def test_disabling_an_official_ends_their_access_and_frees_their_claims(
+        as_user, client, runner, web_login):
+    _add_colleague(runner)
+    pid = start(as_user)
+    leaving = as_user("jingkou_office")
+    task = leaving.task_for(pid, "submit_plan")
+    assert leaving.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 200
+    web_login("jingkou_office")
+    assert client.get("/desk/queue").status_code == 200
+
+    result = runner.invoke(args=["users", "disable", "jingkou_office", "--reason", "调离"])
+    assert result.exit_code == 0, result.output
+    assert f"tasks back in the queue: {task['id']}" in result.output
+    assert leaving.get("/api/v1/tasks").status_code == 401  # the token issued before
+    assert _token_status(client, "jingkou_office") == 401
+    assert client.get("/desk/queue").status_code == 302  # the browser session ended too
+
+    colleague = ApiUser(client, "jingkou_office2")
+    assert [t["id"] for t in colleague.queue()] == [task["id"]]
+    colleague.complete(pid, "submit_plan", PLAN)
+    history = project(as_user, pid)["history"]
+    release = [e for e in history if e["action"] == "release"]
+    assert len(release) == 1 and release[0]["detail"]["reason"] == "调离"
+    assert release[0]["detail"]["official"] == "jingkou_office"
+    web_login("city_supervisor")
+    assert "人员停用，任务退回科室" in client.get(f"/desk/projects/{pid}").text
+
+
+def test_disable_needs_a_reason_and_an_active_official(runner):
+    assert "reason" in runner.invoke(args=["users", "disable", "jingkou_office"]).output
+    blank = runner.invoke(args=["users", "disable", "jingkou_office", "--reason", " "])
+    assert blank.exit_code != 0 and "a reason is required" in blank.output
+    missing = runner.invoke(args=["users", "disable", "nobody", "--reason", "调离"])
+    assert missing.exit_code != 0 and "no official named 'nobody'" in missing.output
+    assert runner.invoke(args=["users", "disable", "jingkou_office", "--reason", "调离"]) \
+        .exit_code == 0
+    again = runner.invoke(args=["users", "disable", "jingkou_office", "--reason", "调离"])
+    assert again.exit_code != 0 and "already disabled" in again.output
+    assert "disabled" in [line.split()[-1] for line in
+                          runner.invoke(args=["users", "list"]).output.splitlines()
+                          if line.startswith("jingkou_office ")]
+
+
+def test_enable_lets_an_official_back_with_a_new_token_only(as_user, client, runner):
+    old = as_user("jingkou_office")
+    runner.invoke(args=["users", "disable", "jingkou_office", "--reason", "借调"])
+    result = runner.invoke(args=["users", "enable", "jingkou_office"])
+    assert result.exit_code == 0, result.output
+    assert old.get("/api/v1/tasks").status_code == 401
+    assert ApiUser(client, "jingkou_office").get("/api/v1/tasks").status_code == 200
+
+
+def test_a_new_password_replaces_the_old_one_and_its_tokens(as_user, client, runner):
+    old = as_user("jingkou_office")
+    short = runner.invoke(args=["users", "set-password", "jingkou_office"], input="short\nshort\n")
+    assert short.exit_code != 0 and "at least 8 characters" in short.output
+    result = runner.invoke(args=["users", "set-password", "jingkou_office"],
+                           input="新的口令-2027\n新的口令-2027\n")
+    assert result.exit_code == 0, result.output
+    assert _token_status(client, "jingkou_office") == 401
+    assert _token_status(client, "jingkou_office", "新的口令-2027") == 200
+    assert old.get("/api/v1/tasks").status_code == 401
