@@ -32,7 +32,7 @@ def disable_user(username, reason, actor=None):
     # claim gone (its conditional UPDATE then matches nothing: 409).
     claimed = db.session.scalars(select(Task).where(
         Task.status == "open", Task.claimed_by_id == user.id).order_by(Task.id)
-        .with_for_update()).all()
+        .with_for_update(of=Task)).all()
     for task in claimed:
         task.claimed_by_id, task.claimed_at = None, None
         record("release", actor, task.project, task, step=task.step, official=username,
