@@ -39,7 +39,7 @@ def test_disabling_an_official_ends_their_access_and_frees_their_claims(
     assert len(release) == 1 and release[0]["detail"]["reason"] == "调离"
     assert release[0]["detail"]["official"] == "jingkou_office"
     web_login("city_supervisor")
-    assert "人员停用，任务退回科室" in client.get(f"/desk/projects/{pid}").text
+    assert "收回，退回科室待办" in client.get(f"/desk/projects/{pid}").text
 
 
 def test_disable_needs_a_reason_and_an_active_official(runner):
@@ -76,3 +76,50 @@ def test_a_new_password_replaces_the_old_one_and_its_tokens(as_user, client, run
     assert _token_status(client, "jingkou_office") == 401
     assert _token_status(client, "jingkou_office", "新的口令-2027") == 200
     assert old.get("/api/v1/tasks").status_code == 401
+
+
+def test_a_supervisor_releases_a_task_held_by_an_absent_official(as_user, client, runner,
+                                                                 web_login):
+    _add_colleague(runner)
+    pid = start(as_user)
+    absent = as_user("jingkou_office")
+    task = absent.task_for(pid, "submit_plan")
+    absent.post(f"/api/v1/tasks/{task['id']}/claim")
+    colleague = ApiUser(client, "jingkou_office2")
+    assert colleague.queue() == []  # claimed: nobody else can take it
+    url = f"/api/v1/tasks/{task['id']}/release"
+    assert absent.post(url, json={"reason": "x"}).status_code == 403
+    assert as_user("runzhou_supervisor").post(url, json={"reason": "x"}).status_code == 404
+    supervisor = as_user("jingkou_supervisor")
+    refused = supervisor.post(url, json={"reason": "  "})
+    assert refused.status_code == 422 and refused.json["errors"] == {"reason": ["请填写收回理由。"]}
+    released = supervisor.post(url, json={"reason": "病假"})
+    assert released.status_code == 200 and released.json["claimed_by"] is None
+    assert supervisor.post(url, json={"reason": "病假"}).status_code == 409
+    assert [t["id"] for t in colleague.queue()] == [task["id"]]
+    [event] = [e for e in project(as_user, pid)["history"] if e["action"] == "release"]
+    assert event["actor"] == "jingkou_supervisor" and event["detail"] == {
+        "step": "submit_plan", "official": "jingkou_office", "reason": "病假"}
+
+
+def test_the_project_page_offers_supervisors_the_release(as_user, client, web_login):
+    from conftest import csrf_from
+    pid = start(as_user)
+    office = as_user("jingkou_office")
+    task = office.task_for(pid, "submit_plan")
+    office.post(f"/api/v1/tasks/{task['id']}/claim")
+    web_login("jingkou_office")
+    assert "收回理由" not in client.get(f"/desk/projects/{pid}").text
+    web_login("jingkou_supervisor")
+    page = client.get(f"/desk/projects/{pid}")
+    assert "收回理由" in page.text
+    empty = client.post(f"/desk/tasks/{task['id']}/release",
+                        data={"reason": "", "csrf_token": csrf_from(page.text)},
+                        follow_redirects=True)
+    assert "请填写收回理由。" in empty.text
+    assert office.get(f"/api/v1/tasks/{task['id']}").json["claimed_by"] == "jingkou_office"
+    done = client.post(f"/desk/tasks/{task['id']}/release",
+                       data={"reason": "病假", "csrf_token": csrf_from(page.text)},
+                       follow_redirects=True)
+    assert "任务已收回，退回科室待办。" in done.text
+    assert office.get(f"/api/v1/tasks/{task['id']}").json["claimed_by"] is None

@@ -40,3 +40,8 @@ class TransferSchema(Schema):
     to = fields.String(required=True, validate=validate.Length(min=1, max=80),
                        metadata={"description": "username of a colleague of the same office"})
     reason = fields.String(required=True, validate=validate.Length(max=2000))
+
+
+class ReleaseSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=2000),
+                           metadata={"description": "why the claim is taken back (请假、调离)"})

@@ -1,16 +1,16 @@
-"""Task actions besides claim/complete: save a draft, return (退回), transfer (转办)."""
+"""Task actions besides claim/complete: draft, return (退回), transfer (转办), release (收回)."""
 from flask import g
 from flask_smorest import Blueprint
 
 from ..i18n import select_locale
 from ..services import taskwork
 from ..services.taskview import task_detail
-from .deskschemas import DraftSchema, ReturnSchema, TransferSchema
+from .deskschemas import DraftSchema, ReleaseSchema, ReturnSchema, TransferSchema
 from .schemas import CompleteResultSchema, TaskDetailSchema, TaskSchema
 from .security import BEARER, auth_required
 
 blp = Blueprint("api_task_actions", __name__, url_prefix="/api/v1/tasks",
-                description="Drafts, returns and transfers")
+                description="Drafts, returns, transfers and releases")
 
 
 @blp.route("/<int:task_id>/draft", methods=["PUT", "POST"])
@@ -43,3 +43,13 @@ def return_task(body, task_id):
 def transfer(body, task_id):
     """Hand a task the caller has claimed to a colleague of the same office."""
     return taskwork.transfer(g.user, task_id, body["to"], body["reason"], select_locale(g.user))
+
+
+@blp.route("/<int:task_id>/release", methods=["POST"])
+@auth_required
+@blp.doc(security=BEARER)
+@blp.arguments(ReleaseSchema())
+@blp.response(200, TaskSchema)
+def release(body, task_id):
+    """A supervisor gives a task claimed by an absent official back to its office's queue."""
+    return taskwork.release(g.user, task_id, body["reason"], select_locale(g.user))

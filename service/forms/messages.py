@@ -37,6 +37,7 @@ MESSAGES = {
     "no_return": {"zh": "此环节不能退回。", "en": "This step cannot be returned."},
     "transfer_target": {"zh": "请选择同一科室的其他人员。",
                         "en": "Choose another official of the same office."},
+    "release_reason": {"zh": "请填写收回理由。", "en": "Give a reason for releasing the task."},
     "transfer_reason": {"zh": "请填写转办理由。", "en": "Give a reason for the transfer."},
     "bad_characters": {"zh": "含有无法保存或显示的字符（控制字符或不成对的代理字符），请删除后重试。",
                        "en": "Contains characters that cannot be stored or shown (control "

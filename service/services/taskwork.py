@@ -11,7 +11,7 @@ from ..textcheck import bad_text
 from . import tasks
 from .attachments import add_file
 from .audit import record
-from .errors import Conflict, Invalid
+from .errors import Conflict, Forbidden, Invalid
 from .runtime import runtime
 
 _SCALARS = (str, int, float, bool, type(None))
@@ -134,6 +134,39 @@ def transfer(user, task_id, to, reason, locale="zh"):
         db.session.rollback()
         raise Conflict("this task was completed or changed by another official")
     record("transfer", user, task.project, task, step=task.step, to=target.username,
+           reason=reason.strip())
+    db.session.commit()
+    return task
+
+
+def release(user, task_id, reason, locale="zh"):
+    """收回: a supervisor gives a task claimed by an official who cannot act on it (leave,
+    illness) back to the office's queue, with a reason; audited. Commits."""
+    if user.role != "supervisor":
+        raise Forbidden("only a supervisor can release a claimed task")
+    task = tasks.get_task(user, task_id)
+    if task.status != "open" or task.claimed_by_id is None:
+        raise Conflict("this task is not claimed by anyone")
+    if not (reason or "").strip():
+        raise Invalid("a reason is required",
+                      errors={"reason": [message("release_reason", locale)]})
+    if len(reason) > MAX_REASON:
+        raise Invalid("the reason is too long",
+                      errors={"reason": [message("too_long", locale, max=MAX_REASON)]})
+    # A plain get, not task.claimed_by: a loaded relationship would still name the official
+    # after the UPDATE below, and the answer would show the task as claimed.
+    claimant = db.session.get(User, task.claimed_by_id)
+    # Conditional, as claim and complete are: a completion by the claimant that committed
+    # since the read leaves the row alone and this gets 409.
+    done = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.status == "open",
+                           Task.claimed_by_id == claimant.id)
+        .values(claimed_by_id=None, claimed_at=None)
+        .execution_options(synchronize_session="fetch"))
+    if done.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("this task was completed or changed since")
+    record("release", user, task.project, task, step=task.step, official=claimant.username,
            reason=reason.strip())
     db.session.commit()
     return task

@@ -13,7 +13,7 @@ ACTION_LABELS = {
     "reject": L("Rejected"), "finish": L("Project finished"), "draft": L("Draft saved"),
     "attach": L("File uploaded"), "transfer": L("Transferred"), "export": L("Archive exported"),
     "deploy": L("Process deployed"), "escalate": L("Escalated"), "remind": L("Reminder sent"),
-    "release": L("Released: official disabled"),
+    "release": L("Released to the office's queue"),
 }
 OUTCOME_LABELS = {"approve": L("Approve"), "return": L("Return for revision"),
                   "reject": L("Reject"), "object": L("Object")}

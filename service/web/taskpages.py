@@ -121,3 +121,18 @@ def transfer(task_id):
     # `posted`, not `form`: the page already holds the task's form definition as `form`.
     return render_template("desk/transfer.html", errors=errors, posted=request.form, **page), \
         422 if errors else 200
+
+
+@bp.route("/<int:task_id>/release", methods=["POST"])
+@login_required
+def release(task_id):
+    """收回: a supervisor gives a claimed task back to its office's queue (from the project
+    page); a refusal comes back there as a message."""
+    task = tasks.get_task(current_user, task_id)
+    try:
+        taskwork.release(current_user, task_id, request.form.get("reason", ""), _locale())
+        flash(_("The task is back in its office's queue."))
+    except Invalid as exc:
+        flash(" ".join(m for msgs in (exc.errors or {}).values() for m in msgs) or
+              _(exc.message), "error")
+    return redirect(url_for("projects_web.show", project_id=task.project_id))
