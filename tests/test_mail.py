@@ -185,3 +185,20 @@ def test_users_add_refuses_an_address_with_a_line_break_or_no_domain(runner):
                                      "--email", address])
         assert result.exit_code != 0 and "email: not an e-mail address" in result.output
     assert " li " not in runner.invoke(args=["users", "list"]).output
+
+
+def test_a_line_break_in_the_project_name_does_not_stop_its_reminders(
+        as_user, runner, clock, smtp_port):
+    start(as_user, name="西津渡\n二期")
+    collect = Collect()
+    server = Controller(collect, hostname="127.0.0.1", port=smtp_port)
+    server.start()
+    try:
+        at(clock, 2026, 12, 3, 9, 0)
+        assert "outbox: (1, 0)" in tick(runner)
+    finally:
+        server.stop()
+    [(_, message)] = collect.messages
+    assert "西津渡 二期" in str(make_header(decode_header(message["Subject"])))
+    [notice] = inbox(as_user("jingkou_office"), "yellow")
+    assert notice["subject"].startswith("【临期提醒】西津渡 二期")

@@ -50,8 +50,15 @@ def render(kind, params):
     text = TEXTS[kind]
     zh = {k: (v[0] if isinstance(v, tuple) else v) for k, v in params.items()}
     en = {k: (v[1] if isinstance(v, tuple) else v) for k, v in params.items()}
-    return (text["subject"][0].format(**zh), text["subject"][1].format(**en),
+    return (_one_line(text["subject"][0].format(**zh)),
+            _one_line(text["subject"][1].format(**en)),
             text["body"][0].format(**zh).strip(), text["body"][1].format(**en).strip())
+
+
+def _one_line(subject):
+    # A project or step name may hold a line break (typed, or a diagram's wrapped label); an
+    # e-mail header may not, and the mail would fail at every attempt.
+    return " ".join(subject.split())
 
 
 def split_name(name):
