@@ -169,3 +169,25 @@ def test_the_desk_transfers_a_task_and_refuses_a_reason_over_2000_characters(
         "to": "jingkou_office2", "reason": "出差", "csrf_token": csrf_from(page.text)})
     assert moved.status_code == 302
     assert office.get(f"/api/v1/tasks/{task_id}").json["claimed_by"] == "jingkou_office2"
+
+
+def test_a_control_character_in_a_desk_form_is_shown_next_to_its_field(client, web_login,
+                                                                       as_user):
+    project_id = start(as_user)
+    task_id = as_user("jingkou_office").task_for(project_id, "submit_plan")["id"]
+    web_login("jingkou_office")
+    _, token = _task_page(client, task_id)
+    pasted = "调查摸底完成\x0b产权清晰"  # a manual line break as a word processor copies it
+    response = client.post(f"/desk/tasks/{task_id}/complete",
+                           data={**SUBMIT, "survey_summary": pasted, "area_m2": "12345",
+                                 "csrf_token": token})
+    assert response.status_code == 422
+    field = re.search(r'data-field="survey_summary".*?</div>', response.text, re.S).group(0)
+    assert "无法保存或显示的字符" in field
+    assert 'value="12345"' in response.text  # what was typed is kept
+    assert as_user("jingkou_office").task_for(project_id, "submit_plan")["status"] == "open"
+    # Elsewhere on the desk the same text is refused on an error page.
+    page = client.get("/desk/projects/new")
+    refused = client.post("/desk/projects/new", data={"name": "甲\x0b乙",
+                                                      "csrf_token": csrf_from(page.text)})
+    assert refused.status_code == 422

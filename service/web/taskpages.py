@@ -3,6 +3,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
+from ..inputguard import checks_own_text
 from ..services import deskview, tasks, taskwork
 from ..services.errors import Invalid
 from ..services.filetypes import FILE_TYPES
@@ -44,6 +45,7 @@ def show(task_id):
 
 
 @bp.route("/<int:task_id>/draft", methods=["POST"])
+@checks_own_text
 @login_required
 def draft(task_id):
     """Save what was typed so far; it comes back when the page is opened again."""
@@ -57,6 +59,7 @@ def draft(task_id):
 
 
 @bp.route("/<int:task_id>/upload", methods=["POST"])
+@checks_own_text
 @login_required
 def upload(task_id):
     """Upload a file into an attachment field (the other typed values are kept as a draft)."""
@@ -73,6 +76,7 @@ def upload(task_id):
 
 
 @bp.route("/<int:task_id>/complete", methods=["POST"])
+@checks_own_text
 @login_required
 def complete(task_id):
     """Complete the task with the form's values; shows where the project went next."""
@@ -85,6 +89,7 @@ def complete(task_id):
 
 
 @bp.route("/<int:task_id>/return", methods=["POST"])
+@checks_own_text
 @login_required
 def return_task(task_id):
     """Return the task to the previous step with a reason (退回)."""
