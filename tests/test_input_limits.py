@@ -69,3 +69,18 @@ def test_a_form_whose_date_bound_is_not_a_date_is_reported():
     assert form_problems(form) == ["field 'day': min must be a date (YYYY-MM-DD)"]
     form["fields"][0]["min"] = "2020-01-01"
     assert form_problems(form) == []
+
+
+def test_a_project_name_must_be_one_line(as_user, client, web_login):
+    from conftest import csrf_from
+    office = as_user("jingkou_office")
+    before = office.get("/api/v1/projects").json
+    response = office.post("/api/v1/projects", json={"name": "西津渡\n二期"})
+    assert response.status_code == 422
+    assert response.json["errors"]["json"]["name"] == ["The name must be a single line."]
+    web_login("jingkou_office")
+    page = client.get("/desk/projects/new")
+    refused = client.post("/desk/projects/new", data={"name": "西津渡\r\n二期",
+                                                      "csrf_token": csrf_from(page.text)})
+    assert refused.status_code == 422 and "一行" in refused.text
+    assert office.get("/api/v1/projects").json == before

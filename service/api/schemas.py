@@ -25,7 +25,10 @@ class TokenSchema(Schema):
 
 
 class ProjectCreateSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    # One line: the name heads lists, e-mail subjects and export rows.
+    name = fields.String(required=True, validate=[
+        validate.Length(min=1, max=200),
+        validate.Regexp(r"^[^\r\n]*$", error="The name must be a single line.")])
     process = fields.String(load_default="statutory_approval",
                             validate=validate.Length(min=1, max=100),
                             metadata={"description": "process key to start (default the "

@@ -38,7 +38,7 @@ def new():
     errors = {}
     if request.method == "POST":
         name = request.form.get("name", "").strip()
-        if not name or len(name) > 200:
+        if not name or len(name) > 200 or "\n" in name or "\r" in name:
             errors["name"] = True
         else:
             project = projects.start_project(current_user, name)
