@@ -34,10 +34,7 @@ def _nested(paths, text):
         node = errors
         for step in path[:-1]:
             node = node.setdefault(str(step), {})
-            if not isinstance(node, dict):
-                break
-        else:
-            node[str(path[-1])] = [text]
+        node[str(path[-1])] = [text]
     return errors
 
 

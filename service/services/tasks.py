@@ -121,17 +121,25 @@ def _may_act(user, task):
     return task
 
 
-def hold(user, task):
-    """Claim an open task for the user in the current transaction (audited); Conflict when
-    another official holds it. The conditional UPDATE is the lock."""
+def move_claim(task, held, to, refused):
+    """Give the open row to user id `to` (None: back to the queue) if it is still open and
+    `held` (a condition on its claimant) still holds; else roll back and raise Conflict with
+    `refused`. The conditional UPDATE is the lock, as for completing: a change committed
+    since the row was read leaves it alone."""
     done = db.session.execute(
-        update(Task).where(Task.id == task.id, Task.status == "open",
-                           or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id))
-        .values(claimed_by_id=user.id, claimed_at=runtime().clock.now_naive())
+        update(Task).where(Task.id == task.id, Task.status == "open", held)
+        .values(claimed_by_id=to, claimed_at=None if to is None else runtime().clock.now_naive())
         .execution_options(synchronize_session="fetch"))
     if done.rowcount != 1:
         db.session.rollback()
-        raise Conflict("another official has claimed this task")
+        raise Conflict(refused)
+
+
+def hold(user, task):
+    """Claim an open task for the user in the current transaction (audited); Conflict when
+    another official holds it."""
+    move_claim(task, or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == user.id), user.id,
+               "another official has claimed this task")
     record("claim", user, task.project, task, step=task.step)
 
 
@@ -148,16 +156,10 @@ def unclaim(user, task_id):
     task = _actionable(user, task_id)
     if task.claimed_by_id != user.id:
         raise Conflict("only the official who claimed this task can unclaim it")
-    # Conditional, as claim and complete are: a completion committed since the read above
-    # (the same official in another tab) leaves the row alone and this gets 409.
-    done = db.session.execute(
-        update(Task).where(Task.id == task.id, Task.status == "open",
-                           Task.claimed_by_id == user.id)
-        .values(claimed_by_id=None, claimed_at=None)
-        .execution_options(synchronize_session="fetch"))
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Conflict("this task was completed or changed since")
+    # A completion committed since the read above (the same official in another tab) gets
+    # this a 409.
+    move_claim(task, Task.claimed_by_id == user.id, None,
+               "this task was completed or changed since")
     record("unclaim", user, task.project, task, step=task.step)
     db.session.commit()
     return task

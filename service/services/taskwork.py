@@ -1,7 +1,7 @@
 """Drafts, returns (退回) and transfers (转办) of tasks; each one transaction with its audit row."""
 import math
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from ..extensions import db
 from ..forms import message
@@ -12,7 +12,6 @@ from . import tasks
 from .attachments import add_file
 from .audit import record
 from .errors import Conflict, Forbidden, Invalid
-from .runtime import runtime
 
 _SCALARS = (str, int, float, bool, type(None))
 MAX_REASON = 2000
@@ -125,14 +124,8 @@ def transfer(user, task_id, to, reason, locale="zh"):
         errors["reason"] = [message("too_long", locale, max=MAX_REASON)]
     if errors:
         raise Invalid("the task cannot be transferred", errors=errors)
-    done = db.session.execute(
-        update(Task).where(Task.id == task.id, Task.status == "open",
-                           Task.claimed_by_id == user.id)
-        .values(claimed_by_id=target.id, claimed_at=runtime().clock.now_naive())
-        .execution_options(synchronize_session="fetch"))
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Conflict("this task was completed or changed by another official")
+    tasks.move_claim(task, Task.claimed_by_id == user.id, target.id,
+                     "this task was completed or changed by another official")
     record("transfer", user, task.project, task, step=task.step, to=target.username,
            reason=reason.strip())
     db.session.commit()
@@ -154,18 +147,11 @@ def release(user, task_id, reason, locale="zh"):
         raise Invalid("the reason is too long",
                       errors={"reason": [message("too_long", locale, max=MAX_REASON)]})
     # A plain get, not task.claimed_by: a loaded relationship would still name the official
-    # after the UPDATE below, and the answer would show the task as claimed.
+    # after the update below, and the answer would show the task as claimed.
     claimant = db.session.get(User, task.claimed_by_id)
-    # Conditional, as claim and complete are: a completion by the claimant that committed
-    # since the read leaves the row alone and this gets 409.
-    done = db.session.execute(
-        update(Task).where(Task.id == task.id, Task.status == "open",
-                           Task.claimed_by_id == claimant.id)
-        .values(claimed_by_id=None, claimed_at=None)
-        .execution_options(synchronize_session="fetch"))
-    if done.rowcount != 1:
-        db.session.rollback()
-        raise Conflict("this task was completed or changed since")
+    # A completion by the claimant committed since the read gets this a 409.
+    tasks.move_claim(task, Task.claimed_by_id == claimant.id, None,
+                     "this task was completed or changed since")
     record("release", user, task.project, task, step=task.step, official=claimant.username,
            reason=reason.strip())
     db.session.commit()
