@@ -1,15 +1,19 @@
 """Tasks completed per second: (a) through the service's HTTP API, (b) bare SpiffWorkflow.
 
 (b) deserialises and serialises the workflow around each step, as a service that stores every
-instance must. Both run the same steps of workflows/statutory_approval.bpmn: the plan
-submission and city review, with the review returning the plan, over and over. The service
-runs as deployed: SQLite's log checkpointed on a background thread, start-up objects frozen out
-of garbage collection. (a') is (a) on an in-memory SQLite database, which shows what writing
-to disk costs; (b') is (b) storing each state in an SQLite table set up as the service's
-database is, one transaction per step, which (b) does not do. Also printed: (a)'s per-request
-latency centiles over all its runs.
+instance must. Both run the same steps of workflows/statutory_approval.bpmn. The workload
+`loop` (the default) is the plan submission and city review, with the review returning the
+plan, over and over (`--rounds` times per project); `full` takes each project once through the
+whole statutory process: plan, city review, compensation plan filed, approved and consented,
+funds checked, five departments' sign-offs, handover (12 completions per project, `--rounds`
+unused). The service runs as deployed: SQLite's log checkpointed on a background thread,
+start-up objects frozen out of garbage collection. (a') is (a) on an in-memory SQLite database,
+which shows what writing to disk costs; (b') is (b) storing each state in an SQLite table set
+up as the service's database is, one transaction per step, which (b) does not do. Also printed:
+(a)'s per-request latency centiles over all its runs.
 
-    .venv/bin/python bench/complete_tasks.py [--projects 20] [--rounds 10] [--repeat 5]
+    .venv/bin/python bench/complete_tasks.py [--workload loop|full] [--projects 20]
+                                             [--rounds 10] [--repeat 5]
 """
 import argparse
 import contextlib
@@ -27,12 +31,37 @@ sys.path.insert(0, str(ROOT / "tests"))
 PLAN = {"name": "基准项目", "households": 10, "in_kind_households": 6,
         "monetary_households": 4, "survey_summary": "调查完成"}
 RETURN = {"decision": "return", "opinion": "补充材料"}
+# Where a step's form puts each department's answer for the sign-off's collection (the form's
+# `collect_as`): the bare runs must hand SpiffWorkflow the same output item.
+COLLECT_AS = {"joint_signoff": "signoff"}
 
 
-def steps(rounds):
+def steps(rounds, workload="loop"):
+    """(step, username, data) in the order the projects take them; username None: the
+    department official whose sign-off task it is."""
+    if workload == "full":
+        from flow import HANDOVER, SIGN, STRAIGHT
+        yield from STRAIGHT
+        yield from [("joint_signoff", None, SIGN)] * 5
+        yield "handover", "jingkou_office", HANDOVER
+        return
     for _ in range(rounds):
-        yield "submit_plan", PLAN
-        yield "city_review", RETURN
+        yield "submit_plan", "jingkou_office", PLAN
+        yield "city_review", "city_review", RETURN
+
+
+def usernames(workload):
+    """Every user the workload's steps need, to sign in before the timing starts."""
+    from flow import DEPARTMENTS
+    names = {username for _, username, _ in steps(1, workload) if username}
+    return sorted(names | ({f"dept_{d}" for d in DEPARTMENTS} if workload == "full" else set()))
+
+
+def with_output(step, data, department):
+    """The step's data as the engine is given it, with a sign-off's collected answer."""
+    if step not in COLLECT_AS:
+        return data
+    return {**data, COLLECT_AS[step]: {**data, "department": department}}
 
 
 @contextlib.contextmanager
@@ -60,27 +89,26 @@ def service_client(in_memory=False):
             shutdown(app)  # the temporary database goes; so do its connections and checkpoints
 
 
-def bench_service(projects, rounds, latencies=None, in_memory=False):
+def bench_service(projects, rounds, latencies=None, in_memory=False, workload="loop"):
     """(completions, seconds) through the HTTP API; each request's seconds go to `latencies`."""
     from conftest import ApiUser
     with service_client(in_memory) as client:
-        office, city = ApiUser(client, "jingkou_office"), ApiUser(client, "city_review")
-        callers = {"submit_plan": office, "city_review": city}
-        # Each project's open task, as a client holds it: from the answer that opened it.
-        current = [office.post("/api/v1/projects", json={"name": f"p{i}"}).json
-                   ["current_steps"][0]["id"] for i in range(projects)]
+        users = {name: ApiUser(client, name) for name in usernames(workload)}
+        # Each project's open tasks, as a client holds them: from the answer that opened them.
+        current = [users["jingkou_office"].post("/api/v1/projects", json={"name": f"p{i}"})
+                   .json["current_steps"] for i in range(projects)]
         count, elapsed = 0, 0.0
-        for step, data in steps(rounds):
-            caller = callers[step]
+        for step, username, data in steps(rounds, workload):
             started = time.perf_counter()
-            for i, task_id in enumerate(current):
+            for i, open_tasks in enumerate(current):
+                task = next(t for t in open_tasks if t["step"] == step)
+                caller = users[username or f"dept_{task['department']}"]
                 sent = time.perf_counter()
-                response = caller.post(f"/api/v1/tasks/{task_id}/complete", json={"data": data})
+                response = caller.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
                 if latencies is not None:
                     latencies.append(time.perf_counter() - sent)
                 assert response.status_code == 200, response.json
-                [following] = response.json["next_steps"]
-                current[i] = following["id"]
+                current[i] = response.json["next_steps"]
             elapsed += time.perf_counter() - started
             count += len(current)
         return count, elapsed
@@ -122,7 +150,7 @@ def state_table(store):
             connection.close()
 
 
-def bench_bare(projects, rounds, store=False):
+def bench_bare(projects, rounds, store=False, workload="loop"):
     """(completions, seconds) with bare SpiffWorkflow; `store`: each state kept in SQLite."""
     from SpiffWorkflow.bpmn import BpmnWorkflow
     from SpiffWorkflow.bpmn.parser import BpmnParser
@@ -138,12 +166,12 @@ def bench_bare(projects, rounds, store=False):
             workflow.do_engine_steps()
             write(i, serializer.serialize_json(workflow))
         count, started = 0, time.perf_counter()
-        for step, data in steps(rounds):
+        for step, _, data in steps(rounds, workload):
             for i in range(projects):
                 workflow = serializer.deserialize_json(read(i))
                 task = workflow.get_next_task(state=TaskState.READY, manual=True)
                 assert task.task_spec.bpmn_id == step
-                task.data.update(data)
+                task.data.update(with_output(step, data, task.data.get("department")))
                 task.run()
                 workflow.do_engine_steps()
                 write(i, serializer.serialize_json(workflow))
@@ -151,7 +179,7 @@ def bench_bare(projects, rounds, store=False):
         return count, time.perf_counter() - started
 
 
-def bench_engine(projects, rounds, cached):
+def bench_engine(projects, rounds, cached, workload="loop"):
     """The service's engine path alone: spec cached per version, state stored without it.
 
     `cached`: the live instance is kept between steps (as the service does after a commit);
@@ -164,12 +192,12 @@ def bench_engine(projects, rounds, cached):
                  for _ in range(projects)]
     states = [engine.dump(i) for i in instances]
     count, started = 0, time.perf_counter()
-    for step, data in steps(rounds):
+    for step, _, data in steps(rounds, workload):
         for i in range(projects):
             instance = instances[i] if cached else engine.load(definition, states[i])
-            [ready] = instance.ready_user_tasks()
+            ready = instance.ready_user_tasks()[0]
             assert ready.step == step
-            instance.complete(ready.id, data)
+            instance.complete(ready.id, with_output(step, data, ready.data.get("department")))
             states[i] = engine.dump(instance)
             instances[i] = instance
             count += 1
@@ -186,30 +214,35 @@ LABELS = {"a": "(a) service, HTTP API, one DB transaction",
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workload", choices=("loop", "full"), default="loop",
+                        help="loop: plan and city return over and over; full: the whole process")
     parser.add_argument("--projects", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=10, help="loop rounds (loop workload)")
     parser.add_argument("--repeat", type=int, default=5,
                         help="runs of each, interleaved; the median run is reported")
     args = parser.parse_args()
     runs = {key: [] for key in LABELS}
-    latencies = []
-    benches = {"a": lambda: bench_service(args.projects, args.rounds, latencies),
-               "a'": lambda: bench_service(args.projects, args.rounds, in_memory=True),
-               "b": lambda: bench_bare(args.projects, args.rounds),
-               "b'": lambda: bench_bare(args.projects, args.rounds, store=True),
-               "c": lambda: bench_engine(args.projects, args.rounds, cached=True),
-               "d": lambda: bench_engine(args.projects, args.rounds, cached=False)}
+    latencies, counts = [], set()
+    size, workload = (args.projects, args.rounds), args.workload
+    benches = {"a": lambda: bench_service(*size, latencies, workload=workload),
+               "a'": lambda: bench_service(*size, in_memory=True, workload=workload),
+               "b": lambda: bench_bare(*size, workload=workload),
+               "b'": lambda: bench_bare(*size, store=True, workload=workload),
+               "c": lambda: bench_engine(*size, cached=True, workload=workload),
+               "d": lambda: bench_engine(*size, cached=False, workload=workload)}
     # Interleaved, so that a slow spell of a shared machine falls on every variant alike.
     for _ in range(args.repeat):
         for key, bench in benches.items():
             gc.collect()  # each run starts without the garbage of the one before
             count, seconds = bench()
+            counts.add(count)
             runs[key].append(1000 * seconds / count)
+    [count] = counts  # every variant completed the same tasks
     median = {key: statistics.median(times) for key, times in runs.items()}
     for key, label in LABELS.items():
         print(f"{label:48} {median[key]:5.2f} ms/task = {1000 / median[key]:5.0f} tasks/s "
               f"(runs {min(runs[key]):.2f}–{max(runs[key]):.2f} ms, "
-              f"{args.projects * args.rounds * 2} tasks each)")
+              f"{count} tasks each)")
     print("ratio of rates to (b): " + "   ".join(
         f"({key}) {median['b'] / median[key]:.2f}" for key in ("a", "a'", "b'", "c", "d")))
     stored = median["b'"] / median["a"]
