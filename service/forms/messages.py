@@ -23,6 +23,8 @@ MESSAGES = {
     "invalid_attachment": {"zh": "附件编号不正确。", "en": "Not a valid attachment reference."},
     "not_object": {"zh": "表单数据应为对象。", "en": "Form data must be an object."},
     "rule_failed": {"zh": "校验未通过。", "en": "This check failed."},
+    "not_computable": {"zh": "无法根据所填内容计算“{label}”：{reason}。",
+                       "en": "\"{label}\" cannot be computed from the values given: {reason}."},
     "attachment_foreign": {"zh": "附件 {ids} 不属于本项目。",
                            "en": "Attachment {ids} does not belong to this project."},
     "file_missing": {"zh": "请选择要上传的文件。", "en": "Choose a file to upload."},

@@ -1,10 +1,11 @@
 """Validate and normalise a task submission against its form definition."""
 import json
+import math
 from functools import lru_cache
 
 from marshmallow import RAISE, Schema, ValidationError
 
-from ..engine import Evaluator, ExpressionError
+from ..engine import Evaluator, ExpressionError, free_names
 from .fields import build_field
 from .messages import message, pick
 
@@ -79,10 +80,41 @@ def validate_submission(form, raw, context=None, locale="zh", evaluator=None, ca
             errors.setdefault(rule.get("field", "data"), []).append(text)
     if errors:
         raise FormInvalid(errors)
-    for field in form["fields"]:
-        if field.get("computed"):
-            try:
-                values[field["name"]] = evaluator.evaluate(field["computed"], names)
-            except ExpressionError:
-                values[field["name"]] = None
+    values.update(_computed(form, names, evaluator, locale))
     return values
+
+
+def _computed(form, names, evaluator, locale):
+    """The form's computed values, or FormInvalid naming an input they are computed from.
+
+    A value whose inputs were left blank is None: there is nothing to compute yet. One that
+    fails with its inputs given is refused, not stored empty: a missing statutory date (a
+    title certificate's) would silently leave nothing to chase.
+    """
+    computed, errors = {}, {}
+    inputs = [f["name"] for f in form["fields"] if not f.get("computed")]
+    for field in form["fields"]:
+        source = field.get("computed")
+        if not source:
+            continue
+        try:
+            computed[field["name"]] = _storable(evaluator.evaluate(source, names))
+        except ExpressionError as exc:
+            read = sorted(free_names(source))
+            if any(names.get(name) is None for name in read):
+                computed[field["name"]] = None
+                continue
+            target = next((name for name in inputs if name in read), "data")
+            errors.setdefault(target, []).append(message(
+                "not_computable", locale, label=pick(field.get("label"), locale) or field["name"],
+                reason=exc))
+    if errors:
+        raise FormInvalid(errors)
+    return computed
+
+
+def _storable(value):
+    # A computed number must survive JSON and PostgreSQL's jsonb: no NaN or infinity.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ExpressionError("the result is not a finite number")
+    return value
