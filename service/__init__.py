@@ -10,6 +10,9 @@ def create_app(config=Config, clock=None):
     from .converters import BoundedInt
     app.url_map.converters["int"] = BoundedInt  # before any route is added
     app.config.from_object(config)
+    if not app.config.get("SECRET_KEY"):
+        from .secretkey import installation_key
+        app.config["SECRET_KEY"] = installation_key(app.config["SECRET_KEY_FILE"])
     from .sessions import PageSessionInterface
     app.session_interface = PageSessionInterface()
 

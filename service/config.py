@@ -14,7 +14,9 @@ def database_url(url):
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-change-me")
+    # Unset: a random key made once per installation in SECRET_KEY_FILE (service.secretkey).
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
+    SECRET_KEY_FILE = Path(os.environ.get("SECRET_KEY_FILE", ROOT / "instance" / "secret_key"))
     SQLALCHEMY_DATABASE_URI = database_url(
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'service.db'}"))
     # Per-database engine defaults are added by service.database.engine_options.
