@@ -13,6 +13,41 @@ def database_url(url):
     return url
 
 
+class ConfigError(ValueError):
+    """An environment variable the service cannot use; the message names it."""
+
+
+_FLAGS = {"1": True, "true": True, "yes": True, "on": True,
+          "0": False, "false": False, "no": False, "off": False}
+
+
+def flag(name, default):
+    """A yes/no setting: 1/0, true/false, yes/no or on/off. Anything else is refused rather
+    than read as "off": SCHEDULER_ENABLED=True must not silently stop every reminder."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        return _FLAGS[raw.strip().lower()]
+    except KeyError:
+        raise ConfigError(f"{name}={raw!r}: use 1 or 0 (true/false, yes/no, on/off)") from None
+
+
+def number(name, default, kind=int, minimum=0):
+    """A numeric setting of `kind`, at least `minimum`."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = kind(raw.strip())
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ConfigError(f"{name}={raw!r}: must be {what}") from None
+    if not value >= minimum:  # also refuses NaN
+        raise ConfigError(f"{name}={raw!r}: must be at least {minimum}")
+    return value
+
+
 class Config:
     # Unset: a random key made once per installation in SECRET_KEY_FILE (service.secretkey).
     SECRET_KEY = os.environ.get("SECRET_KEY") or None
@@ -24,15 +59,15 @@ class Config:
     WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", ROOT / "workflows"))
     FORMS_DIR = Path(os.environ.get("FORMS_DIR", ROOT / "forms"))
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", ROOT / "instance" / "uploads"))
-    ATTACHMENT_MAX_BYTES = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    ATTACHMENT_MAX_BYTES = number("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
     # The request may carry the form fields and multipart framing around the largest file.
     MAX_CONTENT_LENGTH = ATTACHMENT_MAX_BYTES + 1024 * 1024
-    TOKEN_MAX_AGE = int(os.environ.get("TOKEN_MAX_AGE", str(12 * 3600)))
+    TOKEN_MAX_AGE = number("TOKEN_MAX_AGE", 12 * 3600, minimum=60)
     TIMEZONE = "Asia/Shanghai"
-    DEFAULT_YELLOW_DAYS = int(os.environ.get("DEFAULT_YELLOW_DAYS", "2"))
+    DEFAULT_YELLOW_DAYS = number("DEFAULT_YELLOW_DAYS", 2)
     # How soon a calendar correction made by another process reaches this one's due dates.
-    CALENDAR_CHECK_SECONDS = float(os.environ.get("CALENDAR_CHECK_SECONDS", "1"))
-    LEVEL2_AFTER_DAYS = int(os.environ.get("LEVEL2_AFTER_DAYS", "5"))
+    CALENDAR_CHECK_SECONDS = number("CALENDAR_CHECK_SECONDS", 1.0, float)
+    LEVEL2_AFTER_DAYS = number("LEVEL2_AFTER_DAYS", 5)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     BABEL_DEFAULT_LOCALE = "zh"
@@ -43,15 +78,15 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
     # SQLite: checkpoint the write-ahead log on a background thread this often (0: inside
     # commits, SQLite's default).
-    SQLITE_CHECKPOINT_SECONDS = float(os.environ.get("SQLITE_CHECKPOINT_SECONDS", "0.2"))
+    SQLITE_CHECKPOINT_SECONDS = number("SQLITE_CHECKPOINT_SECONDS", 0.2, float)
     # Exclude start-up objects from garbage collection (gc.freeze); see create_app.
-    GC_FREEZE_AT_START = os.environ.get("GC_FREEZE_AT_START", "1") == "1"
-    SCHEDULER_ENABLED = os.environ.get("SCHEDULER_ENABLED", "1") == "1"
+    GC_FREEZE_AT_START = flag("GC_FREEZE_AT_START", True)
+    SCHEDULER_ENABLED = flag("SCHEDULER_ENABLED", True)
     # Also write every instance state the slow reference way and fail on any difference.
-    ENGINE_CHECK_DUMPS = os.environ.get("ENGINE_CHECK_DUMPS", "0") == "1"
+    ENGINE_CHECK_DUMPS = flag("ENGINE_CHECK_DUMPS", False)
     SMTP_HOST = os.environ.get("SMTP_HOST")
-    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
-    SMTP_TLS = os.environ.get("SMTP_TLS", "0") == "1"
+    SMTP_PORT = number("SMTP_PORT", 25, minimum=1)
+    SMTP_TLS = flag("SMTP_TLS", False)
     SMTP_USER = os.environ.get("SMTP_USER")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_SENDER = os.environ.get("SMTP_SENDER", "noreply@example.gov.cn")
