@@ -13,6 +13,13 @@ class LocalDateTime(fields.DateTime):
         return local_time(value)
 
 
+class Trimmed(fields.String):
+    """Text without leading or trailing white space: a name of spaces is no name."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class TokenRequestSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200),
@@ -25,8 +32,8 @@ class TokenSchema(Schema):
 
 class ProjectCreateSchema(Schema):
     # One line: the name heads lists, e-mail subjects and export rows.
-    name = fields.String(required=True, validate=[
-        validate.Length(min=1, max=200),
+    name = Trimmed(required=True, validate=[
+        validate.Length(min=1, error="The name must not be blank."), validate.Length(max=200),
         validate.Regexp(r"^[^\r\n]*$", error="The name must be a single line.")])
     process = fields.String(load_default="statutory_approval",
                             validate=validate.Length(min=1, max=100),

@@ -29,6 +29,16 @@ class Money(fields.Field):
         raise self.make_error("invalid")
 
 
+class WholeNumber(fields.Integer):
+    """An integer (or its digits as text): a number with a fraction is refused, never cut
+    (1.5 households is not 1 household)."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and value.is_integer() is False:
+            raise self.make_error("invalid", input=value)
+        return super()._validated(value)
+
+
 class IsoDate(fields.Date):
     """A date given as ISO text, kept as ISO text (dates are not JSON)."""
 
@@ -99,8 +109,7 @@ def _multichoice(spec, locale, **common):
 FIELD_TYPES = {
     "text": lambda spec, locale, **kw: _text(spec, locale, 200, **kw),
     "textarea": lambda spec, locale, **kw: _text(spec, locale, 5000, **kw),
-    "integer": lambda spec, locale, **kw: fields.Integer(
-        strict=False, validate=_bounds(spec, locale), **kw),
+    "integer": lambda spec, locale, **kw: WholeNumber(validate=_bounds(spec, locale), **kw),
     "number": lambda spec, locale, **kw: fields.Float(
         allow_nan=False, validate=_bounds(spec, locale), **kw),
     "money": lambda spec, locale, **kw: Money(validate=_bounds(spec, locale), **kw),
