@@ -33,3 +33,27 @@ def test_a_project_name_of_spaces_is_refused_and_names_are_trimmed(as_user):
 
     created = start(as_user, "  西津渡二期 ")
     assert created.status_code == 201 and created.json["name"] == "西津渡二期"
+
+
+def test_a_list_field_names_the_wrong_item_in_words(as_user):
+    project_id = start(as_user).json["id"]
+    as_user("jingkou_office").complete(project_id, "submit_plan", STEP_DATA["submit_plan"][1])
+    review = dict(STEP_DATA["city_review"][1], departments=["housing", "army"])
+    response = as_user("city_review").complete(project_id, "city_review", review, expect=422)
+    assert response["errors"] == {"departments": ["第 2 项：不是有效的选项。"]}
+
+
+def test_whole_numbers_and_amounts_stay_within_what_clients_read_exactly(as_user):
+    project_id = start(as_user).json["id"]
+    huge = 10 ** 30
+    plan = dict(STEP_DATA["submit_plan"][1], households=huge, in_kind_households=huge,
+                monetary_households=0)
+    response = as_user("jingkou_office").complete(project_id, "submit_plan", plan, expect=422)
+    assert response["errors"] == {"households": ["数值过大。"], "in_kind_households": ["数值过大。"]}
+
+    as_user("jingkou_office").complete(project_id, "submit_plan", STEP_DATA["submit_plan"][1])
+    as_user("city_review").complete(project_id, "city_review", STEP_DATA["city_review"][1])
+    plan = dict(STEP_DATA["file_compensation_plan"][1], compensation_budget=2 ** 60)
+    response = as_user("jingkou_office").complete(project_id, "file_compensation_plan", plan,
+                                                  expect=422)
+    assert response["errors"] == {"compensation_budget": ["数值过大。"]}

@@ -9,6 +9,8 @@ from ..textcheck import bad_text
 from .messages import message
 
 _YUAN = re.compile(r"^-?\d{1,13}(\.\d{1,2})?$")
+# The largest whole number a JSON client (a browser's JavaScript) reads back exactly.
+LARGEST_WHOLE = 2 ** 53 - 1
 
 
 class Money(fields.Field):
@@ -18,6 +20,8 @@ class Money(fields.Field):
         if isinstance(value, bool):
             raise self.make_error("invalid")
         if isinstance(value, int):
+            if abs(value) > LARGEST_WHOLE:
+                raise self.make_error("too_large")
             return value
         if isinstance(value, str):
             text = value.strip().replace(",", "").replace("，", "")
@@ -36,7 +40,10 @@ class WholeNumber(fields.Integer):
     def _validated(self, value):
         if isinstance(value, float) and value.is_integer() is False:
             raise self.make_error("invalid", input=value)
-        return super()._validated(value)
+        number = super()._validated(value)
+        if abs(number) > LARGEST_WHOLE:
+            raise self.make_error("too_large", input=value)
+        return number
 
 
 class IsoDate(fields.Date):

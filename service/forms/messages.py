@@ -22,6 +22,7 @@ MESSAGES = {
     "invalid_boolean": {"zh": "应为是或否。", "en": "Must be yes or no."},
     "invalid_attachment": {"zh": "附件编号不正确。", "en": "Not a valid attachment reference."},
     "not_object": {"zh": "表单数据应为对象。", "en": "Form data must be an object."},
+    "item": {"zh": "第 {n} 项：{text}", "en": "Item {n}: {text}"},
     "rule_failed": {"zh": "校验未通过。", "en": "This check failed."},
     "not_computable": {"zh": "无法根据所填内容计算“{label}”：{reason}。",
                        "en": "\"{label}\" cannot be computed from the values given: {reason}."},

@@ -60,11 +60,9 @@ def validate_submission(form, raw, context=None, locale="zh", evaluator=None, ca
     try:
         values = schema_for(form, locale, cache_key).load(_blank_to_none(raw))
     except ValidationError as exc:
-        errors = {k: v if isinstance(v, list) else [str(v)] for k, v in exc.messages.items()}
-        for key, msgs in errors.items():
-            errors[key] = [message("unknown", locale) if m == "Unknown field." else m
-                           for m in (msgs if isinstance(msgs, list) else [msgs])]
-        raise FormInvalid(errors) from None
+        raise FormInvalid({key: [message("unknown", locale) if m == "Unknown field." else m
+                                 for m in _flat(found, locale)]
+                           for key, found in exc.messages.items()}) from None
     if unknown:
         raise FormInvalid({k: [message("unknown", locale)] for k in unknown})
     evaluator = evaluator or Evaluator()
@@ -82,6 +80,19 @@ def validate_submission(form, raw, context=None, locale="zh", evaluator=None, ca
         raise FormInvalid(errors)
     values.update(_computed(form, names, evaluator, locale))
     return values
+
+
+def _flat(found, locale):
+    """A field's messages as a list of text: a list field's messages per item (marshmallow's
+    {index: [...]}) become "item N: …", not the text of a dict."""
+    if isinstance(found, dict):
+        return [message("item", locale, n=index + 1 if isinstance(index, int) else index,
+                        text=text)
+                for index, inner in sorted(found.items(), key=lambda pair: str(pair[0]))
+                for text in _flat(inner, locale)]
+    if isinstance(found, list):
+        return [text for inner in found for text in _flat(inner, locale)]
+    return [str(found)]
 
 
 def _computed(form, names, evaluator, locale):
