@@ -22,7 +22,7 @@ STEP_DATA = {
     "approve_compensation_plan": ("jingkou_gov", {"decision": "approve",
                                                   "approval_doc_no": "京政复〔2026〕1号"}),
     "consent_compensation_plan": ("city_review", {"decision": "approve"}),
-    "check_funds": ("city_finance", {"funds_required": 100, "funds_deposited": 100,
+    "check_funds": ("city_finance", {"funds_required": 100000000, "funds_deposited": 100000000,
                                      "special_account": "6222 0001"}),
     "handover": ("jingkou_office", {"agreements_signed": 10, "households_handed_over": 10,
                                     "allocation_date": "2026-12-01",

@@ -80,6 +80,23 @@ def test_district_government_and_city_returns_go_back_to_filing(as_user):
     assert open_steps(as_user, pid) == ["file_compensation_plan"]
 
 
+def test_finance_cannot_require_less_than_the_approved_budget(as_user):
+    """Lowering the amount required below the approved plan's budget would let a shortfall
+    pass the pre-deposit check (前置资金必须足额到位, 001 五)."""
+    pid = start(as_user)
+    run_straight(as_user, pid, until="check_funds")  # budget 86,000,000.00 yuan
+    finance = as_user("jingkou_finance")
+    low = {"funds_required": "50000000.00", "funds_deposited": "50000000.00",
+           "special_account": "3201-0001"}
+    response = finance.complete(pid, "check_funds", low, expect=422)
+    [text] = response["errors"]["funds_required"]
+    assert "不得少于经批准的补偿安置方案预算" in text
+    assert open_steps(as_user, pid) == ["check_funds"]
+    finance.complete(pid, "check_funds", dict(low, funds_required="90000000.00",
+                                              funds_deposited="90000000.00"))
+    assert open_steps(as_user, pid) == ["joint_signoff"] * 5
+
+
 def test_fund_shortfall_sends_top_up_to_district_until_funds_are_in_place(as_user):
     pid = start(as_user)
     run_straight(as_user, pid, until="check_funds")
