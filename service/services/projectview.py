@@ -29,35 +29,83 @@ def district_codes():
 
 
 @lru_cache(maxsize=64)
-def _flows(definition_id, xml):
+def _graph(definition_id, xml):
+    """(flows as (id, source, target), user task ids, start event ids, end event ids)."""
     root = parse_xml(xml).getroot()
-    return [(f.get("id"), f.get("sourceRef"), f.get("targetRef"))
-            for f in root.iter(f"{BPMN}sequenceFlow")]
+    flows = tuple((f.get("id"), f.get("sourceRef"), f.get("targetRef"))
+                  for f in root.iter(f"{BPMN}sequenceFlow"))
+    ids = {kind: frozenset(e.get("id") for e in root.iter(f"{BPMN}{kind}"))
+           for kind in ("userTask", "startEvent", "endEvent")}
+    return flows, ids["userTask"], ids["startEvent"], ids["endEvent"]
+
+
+def _walk(graph, source, targets):
+    """Flow and element ids on the shortest way from `source` to each of `targets` that passes
+    no other user task (only gateways and automatic steps)."""
+    flows, steps = graph[0], graph[1]
+    outgoing = {}
+    for flow in flows:
+        outgoing.setdefault(flow[1], []).append(flow)
+    came, queue, marked = {source: None}, [source], set()
+    for node in queue:  # breadth first: the queue grows while it is read
+        if node != source and (node in steps or node in targets):
+            continue
+        for flow_id, _, target in outgoing.get(node, ()):
+            if target not in came:
+                came[target] = (flow_id, node)
+                queue.append(target)
+    for target in targets:
+        if target not in came:
+            continue
+        if target not in steps:
+            marked.add(target)  # an end event reached
+        node = target
+        while came[node] is not None:
+            flow_id, node = came[node]
+            marked.add(flow_id)
+            if node != source:
+                marked.add(node)
+    return marked
 
 
 def returned_flows(definition, events):
-    """Ids of the sequence flows a return took: step -> gateway -> earlier step."""
-    flows = _flows(definition.id, definition.bpmn_xml)
-    marked = []
+    """Ids of the sequence flows a return took: step -> gateway(s) -> earlier step."""
+    graph = _graph(definition.id, definition.bpmn_xml)
+    marked = set()
     for event in events:
-        if event.action != "return":
-            continue
-        source, targets = event.detail.get("from_step"), set(event.detail.get("to_steps") or [])
-        for first, src, gateway in flows:
-            if src != source:
-                continue
-            for second, via, target in flows:
-                if via == gateway and target in targets:
-                    marked += [first, second]
-    return sorted(set(marked))
+        if event.action == "return":
+            marked |= _walk(graph, event.detail.get("from_step"),
+                            set(event.detail.get("to_steps") or []))
+    return sorted(marked & {flow[0] for flow in graph[0]})
+
+
+def taken_path(definition, events):
+    """Ids of the flows, gateways and events the project went through between its steps: the
+    branch each decision took, from the start event to the end event reached."""
+    graph = _graph(definition.id, definition.bpmn_xml)
+    steps, starts, ends = graph[1], graph[2], graph[3]
+    marked = set()
+    for event in events:
+        if event.action == "start":
+            for start in starts:
+                found = _walk(graph, start, steps)
+                marked |= found | {start} if found else set()
+        elif event.action == "complete" and event.detail.get("next"):
+            marked |= _walk(graph, event.detail.get("step"), set(event.detail["next"]))
+        elif event.action in ("finish", "reject"):
+            marked |= _walk(graph, event.detail.get("step"), ends)
+    return marked
 
 
 def diagram_marks(project, tasks, events):
-    """Element ids to mark on the diagram: done steps, current steps and returned paths."""
+    """Element ids to mark on the diagram: done steps, current steps, the path taken between
+    them (flows, gateways, start and end events) and returned paths."""
     done = {t.step for t in tasks if t.status == "completed"}
     current = {t.step for t in tasks if t.status == "open"}
+    returned = returned_flows(project.definition, events)
+    taken = taken_path(project.definition, events) - set(returned) - done - current
     return {"done": sorted(done - current), "current": sorted(current),
-            "returned": returned_flows(project.definition, events)}
+            "taken": sorted(taken), "returned": returned}
 
 
 def project_page(user, project_id):
