@@ -17,6 +17,7 @@ from .audit import record
 from .definitions import version_info
 from .errors import Conflict, Forbidden, Gone, Invalid, NotFound
 from .filetypes import FILE_TYPES, extension, matches
+from .projects import may_see_project
 from .runtime import runtime
 
 log = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ def add_file(user, task, filename, data, field=None, locale="zh"):
 def get_attachment(user, attachment_id):
     """An attachment of a project the user may see, or NotFound."""
     row = db.session.get(Attachment, attachment_id)
-    if row is None or not may_see_district(user, row.project.district):
+    if row is None or not may_see_project(user, row.project):
         raise NotFound("attachment not found")
     return row
 

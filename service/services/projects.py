@@ -37,11 +37,24 @@ def start_project(user, name, process="statutory_approval"):
 
 
 def visible_query(user):
-    """Projects the user may see (all for city offices, their district otherwise)."""
+    """Projects the user may see: all for city offices, their district's for district users,
+    for a joint-review department only the projects it has been asked to sign off."""
     query = select(Project)
     if user.district is not None:
         query = query.where(Project.district == user.district)
+    if user.department is not None:
+        query = query.where(Project.id.in_(
+            select(Task.project_id).where(Task.department == user.department)))
     return query
+
+
+def may_see_project(user, project):
+    """Whether `user` may see `project` (the rule of `visible_query`)."""
+    if not may_see_district(user, project.district):
+        return False
+    return user.department is None or db.session.scalar(
+        select(Task.id).where(Task.project_id == project.id,
+                              Task.department == user.department).limit(1)) is not None
 
 
 def list_projects(user, district=None, status=None, year=None, page=1, per_page=50):
@@ -57,7 +70,7 @@ def list_projects(user, district=None, status=None, year=None, page=1, per_page=
 def get_project(user, project_id):
     """One project the user may see, or NotFound."""
     project = db.session.get(Project, project_id)
-    if project is None or not may_see_district(user, project.district):
+    if project is None or not may_see_project(user, project):
         raise NotFound("project not found")
     return project
 
