@@ -209,7 +209,10 @@ def complete(user, task_id, raw, locale="zh"):
                **({"facts": facts} if facts else {}))
     project = task.project  # read under its lock above
     instance = load_instance(project)
-    task_values = dict(values)
+    # A prefilled field the caller left out keeps the process's value (a return that does not
+    # name the sign-off departments must not wipe the list the next review starts from).
+    task_values = {name: value for name, value in values.items()
+                   if value is not None or name in raw or name not in _prefilled(form)}
     if form.get("collect_as"):
         task_values[form["collect_as"]] = {**values, "department": task.department}
     try:
@@ -229,6 +232,10 @@ def complete(user, task_id, raw, locale="zh"):
     db.session.commit()
     keep(project, instance)
     return project
+
+
+def _prefilled(form):
+    return {f["name"] for f in form["fields"] if f.get("prefill")}
 
 
 # Built once; the SET columns are the parameters' other keys.

@@ -8,7 +8,8 @@ from .tasks import form_context, task_form
 
 def initial_values(task, form):
     """Draft values if saved, else what was sent when this step was last done (a return brings
-    it back; the decision is chosen afresh), else each field's prefill from the project data."""
+    it back; decisions and opinions are given afresh), else each field's prefill from the
+    project data."""
     if task.status != "open":
         return dict(task.data or {})
     context = form_context(task)
@@ -19,10 +20,15 @@ def initial_values(task, form):
                            Task.department.is_(None) if task.department is None
                            else Task.department == task.department)
         .order_by(Task.id.desc()).limit(1))
-    if last is not None:
-        values.update({f["name"]: (last.data or {}).get(f["name"]) for f in form["fields"]
-                       if not f.get("decision") and not f.get("computed")
-                       and f["name"] in (last.data or {})})
+    if last is not None and not any(f.get("decision") for f in form["fields"]):
+        # A step that decides (review, approval, sign-off) is done afresh each round: its last
+        # round, shown as `previous`, must not come back as this round's answer. Other steps
+        # bring back what was sent, except an opinion on the last round and blanks, which
+        # would hide the prefill.
+        sent = last.data or {}
+        values.update({f["name"]: sent[f["name"]] for f in form["fields"]
+                       if not f.get("computed") and f["name"] != "opinion"
+                       and sent.get(f["name"]) is not None})
     values.update(task.draft or {})
     return values
 
