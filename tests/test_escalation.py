@@ -63,6 +63,7 @@ def test_task_completed_after_going_red(as_user, runner, clock):
     assert [(c["level"], c["cleared_reason"]) for c in cleared] == [("red", "completed")]
     ledger = city.get("/api/v1/escalations/ledger", query_string={"format": "csv"})
     assert ledger.status_code == 200
+    assert ledger.headers["Content-Type"] == "text/csv; charset=utf-8"  # once, not twice
     text = ledger.data.decode("utf-8-sig")
     assert text.count("submit_plan") + text.count("项目申报") >= 2  # yellow and red stay on record
     # submit_plan never reaches level 2; city_review (due the 30th) is red

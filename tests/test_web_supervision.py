@@ -38,6 +38,7 @@ def test_escalation_cards_urge_and_close_off(as_user, client, web_login, runner,
     assert "已约谈" in closed.text
     export = client.get("/supervision/export/ledger?format=csv")
     assert export.status_code == 200 and "已约谈" in export.data.decode("utf-8-sig")
+    assert export.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert client.get("/supervision/?level=purple").status_code == 200  # flashed, not a crash
 
 

@@ -79,7 +79,7 @@ def preview(query):
 
 def _download(kind, query):
     content, mimetype, filename = exports.export(g.user, kind, query.pop("format"), **query)
-    return Response(content, mimetype=mimetype,
+    return Response(content, content_type=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 

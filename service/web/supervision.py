@@ -70,5 +70,5 @@ def export(kind):
         return redirect(url_for(".escalation_list"))
     content, mimetype, filename = exports.export(current_user, kind, query.pop("format"),
                                                  **query)
-    return Response(content, mimetype=mimetype,
+    return Response(content, content_type=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
