@@ -30,7 +30,9 @@ def register(app):
     def service_error(exc):
         db.session.rollback()
         if _wants_json():
-            return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status
+            # HTTP's 401 names the scheme that would be accepted (RFC 9110, 11.6.1).
+            headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else {}
+            return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status, headers
         return _page(exc.status, _(exc.message))
 
     @app.errorhandler(RequestEntityTooLarge)

@@ -165,6 +165,7 @@ def test_requests_without_a_valid_token_get_401(client):
     assert client.get("/api/v1/tasks").status_code == 401
     response = client.get("/api/v1/projects", headers={"Authorization": "Bearer forged"})
     assert response.status_code == 401 and response.json["message"]
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="api"'
     bad = client.post("/api/v1/auth/token", json={"username": "jingkou_office",
                                                   "password": "wrong"})
     assert bad.status_code == 401
