@@ -57,3 +57,14 @@ def test_whole_numbers_and_amounts_stay_within_what_clients_read_exactly(as_user
     response = as_user("jingkou_office").complete(project_id, "file_compensation_plan", plan,
                                                   expect=422)
     assert response["errors"] == {"compensation_budget": ["数值过大。"]}
+
+
+def test_a_one_line_field_refuses_a_line_break(as_user):
+    project_id = start(as_user).json["id"]
+    plan = dict(STEP_DATA["submit_plan"][1], name="西津渡\n棚改")
+    response = as_user("jingkou_office").complete(project_id, "submit_plan", plan, expect=422)
+    assert response["errors"] == {"name": ["应为一行文字，不能换行。"]}
+    # A textarea keeps its line breaks.
+    done = as_user("jingkou_office").complete(
+        project_id, "submit_plan", dict(STEP_DATA["submit_plan"][1], survey_summary="一\n二"))
+    assert [t["step"] for t in done["next_steps"]] == ["city_review"]

@@ -95,10 +95,18 @@ def _storable(locale):
     return check
 
 
-def _text(spec, locale, default_max, **common):
+def _one_line(locale):
+    def check(value):
+        if "\n" in value or "\r" in value:
+            raise ValidationError(message("one_line", locale))
+    return check
+
+
+def _text(spec, locale, default_max, one_line=False, **common):
     limit = spec.get("max_length", default_max)
-    return fields.String(validate=[validate.Length(
-        max=limit, error=message("too_long", locale, max=limit)), _storable(locale)], **common)
+    checks = [validate.Length(max=limit, error=message("too_long", locale, max=limit)),
+              _storable(locale)] + ([_one_line(locale)] if one_line else [])
+    return fields.String(validate=checks, **common)
 
 
 def _choice_validator(spec, locale):
@@ -114,7 +122,9 @@ def _multichoice(spec, locale, **common):
 
 
 FIELD_TYPES = {
-    "text": lambda spec, locale, **kw: _text(spec, locale, 200, **kw),
+    # A text field is one line (a name, a document or account number), as its input box is;
+    # longer text with line breaks is a textarea.
+    "text": lambda spec, locale, **kw: _text(spec, locale, 200, one_line=True, **kw),
     "textarea": lambda spec, locale, **kw: _text(spec, locale, 5000, **kw),
     "integer": lambda spec, locale, **kw: WholeNumber(validate=_bounds(spec, locale), **kw),
     "number": lambda spec, locale, **kw: fields.Float(

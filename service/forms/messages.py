@@ -6,6 +6,7 @@ MESSAGES = {
     "at_least": {"zh": "不能小于 {min}。", "en": "Must be at least {min}."},
     "at_most": {"zh": "不能大于 {max}。", "en": "Must be at most {max}."},
     "too_large": {"zh": "数值过大。", "en": "The number is too large."},
+    "one_line": {"zh": "应为一行文字，不能换行。", "en": "Must be a single line."},
     "too_long": {"zh": "不能超过 {max} 个字符。", "en": "At most {max} characters."},
     "choice": {"zh": "不是有效的选项。", "en": "Not a valid choice."},
     "duplicate": {"zh": "选项重复。", "en": "Options must not repeat."},
