@@ -39,11 +39,16 @@ def register(app):
     def too_large(exc):
         from .forms import message
         from .i18n import select_locale
+        from flask import request
         limit = round(app.config["ATTACHMENT_MAX_BYTES"] / 1048576, 1)
+        # Only an upload carries a file; any other body this large is refused as a whole.
+        uploading = request.mimetype == "multipart/form-data"
+        key, field = ("file_too_large", "file") if uploading else ("body_too_large", "json")
+        text = message(key, select_locale(), max_mb=limit)
         if _wants_json():
-            text = message("file_too_large", select_locale(), max_mb=limit)
-            return jsonify(error_body(413, "the file was refused", {"file": [text]})), 413
-        return _page(413, message("file_too_large", select_locale(), max_mb=limit))
+            summary = "the file was refused" if uploading else "the request body is too large"
+            return jsonify(error_body(413, summary, {field: [text]})), 413
+        return _page(413, text)
 
     @app.errorhandler(HTTPException)
     def http_error(exc):

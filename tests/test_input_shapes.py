@@ -68,3 +68,15 @@ def test_a_one_line_field_refuses_a_line_break(as_user):
     done = as_user("jingkou_office").complete(
         project_id, "submit_plan", dict(STEP_DATA["submit_plan"][1], survey_summary="一\n二"))
     assert [t["step"] for t in done["next_steps"]] == ["city_review"]
+
+
+def test_a_body_too_large_is_not_called_a_file(app, as_user):
+    project_id = start(as_user).json["id"]
+    office = as_user("jingkou_office")
+    task = office.task_for(project_id, "submit_plan")
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    plan = dict(STEP_DATA["submit_plan"][1], survey_summary="调" * 3000)
+    response = office.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": plan})
+    assert response.status_code == 413
+    assert response.json["message"] == "the request body is too large"
+    assert list(response.json["errors"]) == ["json"]

@@ -31,6 +31,8 @@ MESSAGES = {
                            "en": "Attachment {ids} does not belong to this project."},
     "file_missing": {"zh": "请选择要上传的文件。", "en": "Choose a file to upload."},
     "file_empty": {"zh": "文件为空。", "en": "The file is empty."},
+    "body_too_large": {"zh": "请求内容过大（上限约 {max_mb} MB）。",
+                       "en": "The request is too large (about {max_mb} MB at most)."},
     "file_too_large": {"zh": "文件过大：单个文件不能超过 {max_mb} MB。",
                        "en": "The file is too large: at most {max_mb} MB per file."},
     "file_type": {"zh": "不允许的文件类型“{ext}”。允许：{allowed}。",
