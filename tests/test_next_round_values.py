@@ -21,7 +21,9 @@ def test_a_return_keeps_the_departments_and_the_next_review_starts_afresh(as_use
     assert not again.get("opinion") and not again.get("decision")
     # The last round is still shown, as the previous step.
     task = city.task_for(project_id, "city_review")
-    assert city.get(f"/api/v1/tasks/{task['id']}").json["previous"]["step"] == "submit_plan"
+    previous = city.get(f"/api/v1/tasks/{task['id']}").json["previous"]
+    assert previous["step"] == "submit_plan"
+    assert previous["completed_at"].endswith("+08:00")  # as every timestamp of the API
 
 
 def test_an_objecting_department_does_not_get_its_old_objection_back(as_user):
