@@ -154,6 +154,8 @@ def claim(user, task_id):
 def unclaim(user, task_id):
     """Give a claimed task back to the role queue."""
     task = _actionable(user, task_id)
+    if task.claimed_by_id is None:
+        raise Conflict("this task is not claimed: it is already in the queue")
     if task.claimed_by_id != user.id:
         raise Conflict("only the official who claimed this task can unclaim it")
     # A completion committed since the read above (the same official in another tab) gets

@@ -138,7 +138,9 @@ def release(user, task_id, reason, locale="zh"):
     if user.role != "supervisor":
         raise Forbidden("only a supervisor can release a claimed task")
     task = tasks.get_task(user, task_id)
-    if task.status != "open" or task.claimed_by_id is None:
+    if task.status != "open":
+        raise Conflict("this task is no longer open")
+    if task.claimed_by_id is None:
         raise Conflict("this task is not claimed by anyone")
     if not (reason or "").strip():
         raise Invalid("a reason is required",
