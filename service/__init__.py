@@ -23,7 +23,8 @@ def create_app(config=Config, clock=None):
     from .migrations_support import MIGRATIONS_DIR
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR))
     login_manager.init_app(app)
-    api.init_app(app)
+    from .api.errordocs import ErrorResponses
+    api.init_app(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     csrf.init_app(app)
     from .i18n import babel_locale
     babel.init_app(app, locale_selector=babel_locale, default_timezone="Asia/Shanghai")

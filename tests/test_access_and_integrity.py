@@ -200,6 +200,15 @@ def test_openapi_document_describes_the_api(client):
     assert "bearerAuth" in spec["components"]["securitySchemes"]
     assert "TaskSchema" in str(spec["components"]["schemas"]) or \
         "Task" in str(spec["components"]["schemas"])
+    # The error answers each operation can give are documented, in the one error shape.
+    responses = spec["paths"]["/api/v1/tasks/{task_id}/complete"]["post"]["responses"]
+    assert {"200", "401", "403", "404", "409", "422"} <= set(responses)
+    assert responses["409"] == {"$ref": "#/components/responses/CONFLICT"}
+    conflict = spec["components"]["responses"]["CONFLICT"]
+    assert conflict["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"}
+    assert "401" in spec["paths"]["/api/v1/projects"]["get"]["responses"]
+    assert "409" not in spec["paths"]["/api/v1/projects"]["get"]["responses"]
 
 
 def test_two_departments_signing_off_the_same_project_at_once_both_count(app, as_user):

@@ -8,6 +8,8 @@ def register(api, csrf):
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "token from POST /api/v1/auth/token"})
+    from .errordocs import register_components
+    register_components(api.spec)
     for module in (auth, projects, tasks, taskactions, attachments, calendar, escalations, inbox,
                    reports, definitions, process_drafts, outbox):
         csrf.exempt(module.blp)
