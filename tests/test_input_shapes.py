@@ -80,3 +80,13 @@ def test_a_body_too_large_is_not_called_a_file(app, as_user):
     assert response.status_code == 413
     assert response.json["message"] == "the request body is too large"
     assert list(response.json["errors"]) == ["json"]
+
+
+def test_an_amount_below_its_minimum_is_told_in_yuan(as_user):
+    project_id = start(as_user).json["id"]
+    as_user("jingkou_office").complete(project_id, "submit_plan", STEP_DATA["submit_plan"][1])
+    as_user("city_review").complete(project_id, "city_review", STEP_DATA["city_review"][1])
+    plan = dict(STEP_DATA["file_compensation_plan"][1], compensation_budget="0.00")
+    response = as_user("jingkou_office").complete(project_id, "file_compensation_plan", plan,
+                                                  expect=422)
+    assert response["errors"] == {"compensation_budget": ["不能小于 0.01。"]}  # 1 fen

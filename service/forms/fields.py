@@ -80,12 +80,18 @@ def _date_bounds(spec, locale):
     return [validate.Range(min=low, max=high, error=message("range", locale, min=low, max=high))]
 
 
-def _bounds(spec, locale):
+def _bounds(spec, locale, shown=lambda value: value):
     low, high = spec.get("min"), spec.get("max")
     if low is None and high is None:
         return []
     key = "range" if low is not None and high is not None else ("at_least" if high is None else "at_most")
-    return [validate.Range(min=low, max=high, error=message(key, locale, min=low, max=high))]
+    return [validate.Range(min=low, max=high, error=message(
+        key, locale, min=shown(low), max=shown(high)))]
+
+
+def _yuan(fen):
+    # Money bounds are in fen; the official types yuan, so the message says yuan.
+    return None if fen is None else f"{Decimal(fen) / 100:,.2f}"
 
 
 def _storable(locale):
@@ -129,7 +135,7 @@ FIELD_TYPES = {
     "integer": lambda spec, locale, **kw: WholeNumber(validate=_bounds(spec, locale), **kw),
     "number": lambda spec, locale, **kw: fields.Float(
         allow_nan=False, validate=_bounds(spec, locale), **kw),
-    "money": lambda spec, locale, **kw: Money(validate=_bounds(spec, locale), **kw),
+    "money": lambda spec, locale, **kw: Money(validate=_bounds(spec, locale, _yuan), **kw),
     "date": lambda spec, locale, **kw: IsoDate(validate=_date_bounds(spec, locale), **kw),
     "choice": lambda spec, locale, **kw: fields.String(
         validate=_choice_validator(spec, locale), **kw),
