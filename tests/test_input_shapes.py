@@ -1,4 +1,6 @@
 """Values are taken as meant or refused, never cut to fit: whole numbers, blank names."""
+from io import BytesIO
+
 from flows import STEP_DATA, project
 
 
@@ -90,3 +92,28 @@ def test_an_amount_below_its_minimum_is_told_in_yuan(as_user):
     response = as_user("jingkou_office").complete(project_id, "file_compensation_plan", plan,
                                                   expect=422)
     assert response["errors"] == {"compensation_budget": ["不能小于 0.01。"]}  # 1 fen
+
+
+def test_messages_say_why_a_name_is_refused(as_user):
+    project_id = start(as_user).json["id"]
+    office = as_user("jingkou_office")
+    office.complete(project_id, "submit_plan", STEP_DATA["submit_plan"][1])
+    as_user("city_review").complete(project_id, "city_review", STEP_DATA["city_review"][1])
+    for step in ("file_compensation_plan", "approve_compensation_plan",
+                 "consent_compensation_plan", "check_funds"):
+        username, data = STEP_DATA[step]
+        caller = as_user("jingkou_finance" if step == "check_funds" else username)
+        caller.complete(project_id, step, data)
+    for department in ("housing", "finance"):
+        as_user(f"dept_{department}").complete(project_id, "joint_signoff", {"decision": "approve"})
+    task = office.task_for(project_id, "handover")
+    given = dict(STEP_DATA["handover"][1], title_certificate_due="2030-01-01", bogus=1)
+    response = office.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": given})
+    assert response.json["errors"] == {"title_certificate_due": ["此项由系统计算，不能填写。"],
+                                       "bogus": ["未知字段。"]}
+    upload = office.post(f"/api/v1/tasks/{task['id']}/attachments",
+                         data={"file": (BytesIO(b"%PDF-1.4\n%%EOF\n"), "a.pdf"),
+                               "field": "households_handed_over"},
+                         content_type="multipart/form-data")
+    assert upload.status_code == 422
+    assert upload.json["errors"] == {"field": ["该字段不是附件字段，不能上传文件。"]}

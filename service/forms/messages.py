@@ -2,6 +2,7 @@
 MESSAGES = {
     "required": {"zh": "此项为必填项。", "en": "This field is required."},
     "unknown": {"zh": "未知字段。", "en": "Unknown field."},
+    "computed": {"zh": "此项由系统计算，不能填写。", "en": "This value is computed; it cannot be given."},
     "range": {"zh": "取值应在 {min} 至 {max} 之间。", "en": "Must be between {min} and {max}."},
     "at_least": {"zh": "不能小于 {min}。", "en": "Must be at least {min}."},
     "at_most": {"zh": "不能大于 {max}。", "en": "Must be at most {max}."},
@@ -29,6 +30,8 @@ MESSAGES = {
                        "en": "\"{label}\" cannot be computed from the values given: {reason}."},
     "attachment_foreign": {"zh": "附件 {ids} 不属于本项目。",
                            "en": "Attachment {ids} does not belong to this project."},
+    "not_attachment_field": {"zh": "该字段不是附件字段，不能上传文件。",
+                             "en": "This field does not take files."},
     "file_missing": {"zh": "请选择要上传的文件。", "en": "Choose a file to upload."},
     "file_empty": {"zh": "文件为空。", "en": "The file is empty."},
     "body_too_large": {"zh": "请求内容过大（上限约 {max_mb} MB）。",

@@ -60,11 +60,13 @@ def validate_submission(form, raw, context=None, locale="zh", evaluator=None, ca
     try:
         values = schema_for(form, locale, cache_key).load(_blank_to_none(raw))
     except ValidationError as exc:
-        raise FormInvalid({key: [message("unknown", locale) if m == "Unknown field." else m
+        unknown_text = {key: message("computed" if key in computed else "unknown", locale)
+                        for key in exc.messages}
+        raise FormInvalid({key: [unknown_text[key] if m == "Unknown field." else m
                                  for m in _flat(found, locale)]
                            for key, found in exc.messages.items()}) from None
     if unknown:
-        raise FormInvalid({k: [message("unknown", locale)] for k in unknown})
+        raise FormInvalid({k: [message("computed", locale)] for k in unknown})
     evaluator = evaluator or Evaluator()
     names = {**(context or {}), **values}
     errors = {}

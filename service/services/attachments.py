@@ -90,9 +90,10 @@ def add_file(user, task, filename, data, field=None, locale="zh"):
     problems = file_problems(filename, data, locale)
     if problems:
         raise Invalid("the file was refused", errors={"file": problems})
-    fields = {f["name"] for f in _form(task)["fields"] if f["type"] == "attachment"}
-    if field and field not in fields:
-        raise Invalid("the file was refused", errors={"field": [message("unknown", locale)]})
+    form_fields = {f["name"]: f["type"] for f in _form(task)["fields"]}
+    if field and form_fields.get(field) != "attachment":
+        key = "not_attachment_field" if field in form_fields else "unknown"
+        raise Invalid("the file was refused", errors={"field": [message(key, locale)]})
     sha = hashlib.sha256(data).hexdigest()
     _store(task.project_id, sha, data)
     ext = extension(filename)

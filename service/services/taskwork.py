@@ -19,12 +19,13 @@ MAX_REASON = 2000
 
 def _draft_problems(form, raw, locale):
     names = {f["name"] for f in form["fields"] if not f.get("computed")}
+    computed = {f["name"] for f in form["fields"] if f.get("computed")}
     if not isinstance(raw, dict):
         return {"data": [message("not_object", locale)]}
     errors = {}
     for key, value in raw.items():
         if key not in names:
-            errors[key] = [message("unknown", locale)]
+            errors[key] = [message("computed" if key in computed else "unknown", locale)]
             continue
         items = value if isinstance(value, list) else [value]
         if len(items) > 50 or not all(isinstance(i, _SCALARS) for i in items) or \
