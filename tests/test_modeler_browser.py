@@ -65,6 +65,9 @@ def test_new_form_drafted_in_the_editor_is_chosen_in_the_modeler_and_deployed(
     assert form["fields"] == [{"name": "hearing_date", "type": "date", "required": True,
                                "label": {"zh": "听证日期", "en": "Hearing date"}}]
     page.click("#save-form-draft")
+    # The save is a fetch: leaving the page before it answers would lose it (the editor puts
+    # the new draft's id in the address once saved).
+    page.wait_for_function("location.search.includes('draft=')")
 
     page.goto("/desk/processes/1/edit")
     page.click('.djs-element[data-element-id="top_up_funds"]')
