@@ -34,3 +34,12 @@ class FrozenClock(Clock):
 
     def advance(self, **delta):
         self.moment = self.moment + dt.timedelta(**delta)
+
+
+def local_time(value):
+    """A stored naive-UTC timestamp as the API shows it: ISO 8601 in Shanghai with its offset."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(SHANGHAI).isoformat()

@@ -39,7 +39,6 @@ def register(app):
     def too_large(exc):
         from .forms import message
         from .i18n import select_locale
-        from flask import request
         limit = round(app.config["ATTACHMENT_MAX_BYTES"] / 1048576, 1)
         # Only an upload carries a file; any other body this large is refused as a whole.
         uploading = request.mimetype == "multipart/form-data"

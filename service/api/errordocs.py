@@ -23,8 +23,8 @@ def register_components(spec):
 
 
 class ErrorResponses(BasePlugin):
-    """Adds 401 to operations needing a token (and to the token call), 404 to those on a row named in the path, and
-    403 and 409 to the task actions."""
+    """Adds 401 to operations needing a token (and to the token call), 404 to those on a row
+    named in the path, and 403 and 409 to the task actions."""
 
     def operation_helper(self, path=None, operations=None, **kwargs):
         for method, operation in (operations or {}).items():

@@ -1,19 +1,7 @@
 """Plain-dict dumps of the task-completion answer, equal to CompleteResultSchema's (tested)."""
-import datetime as dt
-
-from ..clock import SHANGHAI
+from ..clock import local_time
 from ..models.escalations import LEVEL_NAMES
 from ..services.definitions import version_info
-
-
-
-def local_time(value):
-    """A stored naive-UTC timestamp as LocalDateTime dumps it."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(SHANGHAI).isoformat()
 
 
 def deadline_level(task):

@@ -38,7 +38,7 @@ class WholeNumber(fields.Integer):
     (1.5 households is not 1 household)."""
 
     def _validated(self, value):
-        if isinstance(value, float) and value.is_integer() is False:
+        if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
         number = super()._validated(value)
         if abs(number) > LARGEST_WHOLE:

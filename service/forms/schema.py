@@ -55,8 +55,8 @@ def validate_submission(form, raw, context=None, locale="zh", evaluator=None, ca
     """
     if not isinstance(raw, dict):
         raise FormInvalid({"data": [message("not_object", locale)]})
+    # Computed fields are not in the schema: a caller sending one gets its own message.
     computed = {f["name"] for f in form["fields"] if f.get("computed")}
-    unknown = [k for k in raw if k in computed]
     try:
         values = schema_for(form, locale, cache_key).load(_blank_to_none(raw))
     except ValidationError as exc:
@@ -65,8 +65,6 @@ def validate_submission(form, raw, context=None, locale="zh", evaluator=None, ca
         raise FormInvalid({key: [unknown_text[key] if m == "Unknown field." else m
                                  for m in _flat(found, locale)]
                            for key, found in exc.messages.items()}) from None
-    if unknown:
-        raise FormInvalid({k: [message("computed", locale)] for k in unknown})
     evaluator = evaluator or Evaluator()
     names = {**(context or {}), **values}
     errors = {}

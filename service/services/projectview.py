@@ -1,5 +1,6 @@
 """What the project list and project page show: current steps, diagram marks, timeline."""
 from functools import lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -28,36 +29,44 @@ def district_codes():
     return db.session.scalars(select(District.code).order_by(District.code)).all()
 
 
+class _Graph(NamedTuple):
+    """A diagram's sequence flows, read once per version."""
+    flows: frozenset  # flow ids
+    outgoing: dict  # element id -> ((flow id, target id), ...)
+    steps: frozenset  # user task ids
+    starts: frozenset
+    ends: frozenset
+
+
 @lru_cache(maxsize=64)
 def _graph(definition_id, xml):
-    """(flows as (id, source, target), user task ids, start event ids, end event ids)."""
     root = parse_xml(xml).getroot()
-    flows = tuple((f.get("id"), f.get("sourceRef"), f.get("targetRef"))
-                  for f in root.iter(f"{BPMN}sequenceFlow"))
+    outgoing = {}
+    for flow in root.iter(f"{BPMN}sequenceFlow"):
+        outgoing.setdefault(flow.get("sourceRef"), []).append(
+            (flow.get("id"), flow.get("targetRef")))
     ids = {kind: frozenset(e.get("id") for e in root.iter(f"{BPMN}{kind}"))
            for kind in ("userTask", "startEvent", "endEvent")}
-    return flows, ids["userTask"], ids["startEvent"], ids["endEvent"]
+    return _Graph(frozenset(f for out in outgoing.values() for f, _ in out),
+                  {source: tuple(out) for source, out in outgoing.items()},
+                  ids["userTask"], ids["startEvent"], ids["endEvent"])
 
 
 def _walk(graph, source, targets):
     """Flow and element ids on the shortest way from `source` to each of `targets` that passes
     no other user task (only gateways and automatic steps)."""
-    flows, steps = graph[0], graph[1]
-    outgoing = {}
-    for flow in flows:
-        outgoing.setdefault(flow[1], []).append(flow)
     came, queue, marked = {source: None}, [source], set()
     for node in queue:  # breadth first: the queue grows while it is read
-        if node != source and (node in steps or node in targets):
+        if node != source and (node in graph.steps or node in targets):
             continue
-        for flow_id, _, target in outgoing.get(node, ()):
+        for flow_id, target in graph.outgoing.get(node, ()):
             if target not in came:
                 came[target] = (flow_id, node)
                 queue.append(target)
     for target in targets:
         if target not in came:
             continue
-        if target not in steps:
+        if target not in graph.steps:
             marked.add(target)  # an end event reached
         node = target
         while came[node] is not None:
@@ -76,24 +85,24 @@ def returned_flows(definition, events):
         if event.action == "return":
             marked |= _walk(graph, event.detail.get("from_step"),
                             set(event.detail.get("to_steps") or []))
-    return sorted(marked & {flow[0] for flow in graph[0]})
+    return sorted(marked & graph.flows)
 
 
 def taken_path(definition, events):
     """Ids of the flows, gateways and events the project went through between its steps: the
     branch each decision took, from the start event to the end event reached."""
     graph = _graph(definition.id, definition.bpmn_xml)
-    steps, starts, ends = graph[1], graph[2], graph[3]
     marked = set()
     for event in events:
         if event.action == "start":
-            for start in starts:
-                found = _walk(graph, start, steps)
-                marked |= found | {start} if found else set()
+            for start in graph.starts:
+                found = _walk(graph, start, graph.steps)
+                if found:  # the start event the project began at
+                    marked |= found | {start}
         elif event.action == "complete" and event.detail.get("next"):
             marked |= _walk(graph, event.detail.get("step"), set(event.detail["next"]))
         elif event.action in ("finish", "reject"):
-            marked |= _walk(graph, event.detail.get("step"), ends)
+            marked |= _walk(graph, event.detail.get("step"), graph.ends)
     return marked
 
 

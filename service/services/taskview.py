@@ -1,9 +1,7 @@
 """What a task's page or API detail shows: its form, the facts, initial values, the last step."""
-import datetime as dt
-
 from sqlalchemy import select
 
-from ..clock import SHANGHAI
+from ..clock import local_time
 from ..extensions import db
 from ..models import Task
 from .tasks import form_context, task_form
@@ -48,9 +46,7 @@ def previous_step(task):
     return {"task_id": row.id, "step": row.step, "name": row.name, "outcome": row.outcome,
             "opinion": data.get("opinion") or data.get("revision_note"),
             "completed_by": row.completed_by.username if row.completed_by else None,
-            # In Shanghai time with its offset, as every other timestamp of the API.
-            "completed_at": row.completed_at.replace(tzinfo=dt.timezone.utc)
-            .astimezone(SHANGHAI).isoformat() if row.completed_at else None}
+            "completed_at": local_time(row.completed_at)}
 
 
 def task_detail(task):
