@@ -1,4 +1,5 @@
 """The fast state dump (cached text of finished tasks) against the registry's reference dump."""
+import datetime as dt
 import json
 from pathlib import Path
 from uuid import UUID, uuid4
@@ -36,6 +37,9 @@ ROUTE = [
 def engine_and_definition():
     engine = Engine(check_dumps=True)
     return engine, engine.parse(BPMN)
+
+# timer_demo.bpmn waits until 2026-12-01 09:00 in Shanghai.
+BEFORE_THE_TIMER = dt.datetime(2026, 11, 23, 1, 0, tzinfo=dt.timezone.utc)
 
 
 def start(engine, definition):
@@ -297,7 +301,7 @@ def test_engine_steps_run_as_spiffworkflow_runs_them():
 def test_the_walk_for_waiting_tasks_runs_when_a_task_waits(monkeypatch):
     """SpiffWorkflow's walk updating WAITING tasks is skipped only when none waits."""
     import SpiffWorkflow.workflow
-    engine = Engine()
+    engine = Engine(now=lambda: BEFORE_THE_TIMER)  # the engine's clock, not the wall clock
     timer = engine.parse((Path(__file__).parent / "data" / "timer_demo.bpmn").read_text())
     waiting = start(engine, timer)
     [task] = [t for t in waiting.workflow.tasks.values() if t.state == TaskState.WAITING]

@@ -96,3 +96,48 @@ def test_statistics_by_department_and_district_scope(as_user, runner, clock):
     assert [(s["key"], s["open"]) for s in mine] == [("jingkou", 1)]
     assert city.get("/api/v1/escalations/statistics",
                     query_string={"by": "weather"}).status_code == 422
+
+
+def _timer_variant(tmp_path, kind, expression):
+    """timer_demo.bpmn with its date timer replaced by another kind of timer."""
+    xml = (DATA / "timer_demo.bpmn").read_text(encoding="utf-8").replace(
+        '<bpmn:timeDate xsi:type="bpmn:tFormalExpression">"2026-12-01T09:00:00+08:00"</bpmn:timeDate>',
+        f'<bpmn:{kind} xsi:type="bpmn:tFormalExpression">"{expression}"</bpmn:{kind}>')
+    path = tmp_path / f"timer_{kind}.bpmn"
+    path.write_text(xml, encoding="utf-8")
+    return path
+
+
+def test_duration_timer_counts_from_the_service_clock(as_user, runner, clock, app, tmp_path):
+    """A duration timer starts when the service's clock says, not the machine's."""
+    result = runner.invoke(args=["deploy", str(_timer_variant(tmp_path, "timeDuration", "P3D"))])
+    assert result.exit_code == 0, result.output
+    office = as_user("jingkou_office")
+    project = office.post("/api/v1/projects", json={"name": "期限定时", "process": "timer_demo"}).json
+    with app.app_context():
+        # Started at the frozen clock's 2026-11-23 09:00 Shanghai (01:00 UTC), plus three days.
+        assert db.session.get(Project, project["id"]).next_timer_at.isoformat() == \
+            "2026-11-26T01:00:00"
+    at(clock, 2026, 11, 26, 8, 59)
+    assert "timers: 0" in tick(runner)
+    assert office.get(f"/api/v1/projects/{project['id']}").json["current_steps"] == []
+    at(clock, 2026, 11, 26, 9, 1)
+    assert "timers: 1" in tick(runner)
+    task = office.task_for(project["id"], "submit_plan")
+    assert task["created_at"].startswith("2026-11-26T09:01")
+
+
+def test_cycle_timer_counts_from_the_service_clock(as_user, runner, clock, app, tmp_path):
+    """A cycle timer's first firing is the service's now plus its interval."""
+    result = runner.invoke(args=["deploy", str(_timer_variant(tmp_path, "timeCycle", "R1/PT2H"))])
+    assert result.exit_code == 0, result.output
+    office = as_user("jingkou_office")
+    project = office.post("/api/v1/projects", json={"name": "循环定时", "process": "timer_demo"}).json
+    with app.app_context():
+        assert db.session.get(Project, project["id"]).next_timer_at.isoformat() == \
+            "2026-11-23T03:00:00"
+    at(clock, 2026, 11, 23, 10, 59)
+    assert "timers: 0" in tick(runner)
+    at(clock, 2026, 11, 23, 11, 1)
+    tick(runner)
+    assert office.task_for(project["id"], "submit_plan")["created_at"].startswith("2026-11-23T11:0")

@@ -5,7 +5,7 @@ definitions and state strings and stores what it gets back.
 """
 import json
 from collections import OrderedDict
-from datetime import timezone
+from datetime import datetime, timezone
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -28,6 +28,7 @@ from .expressions import Evaluator, ExpressionError
 from .scripting import SafeEnvironment, SafeScriptEngine
 from .reference import SpecFreeConverter, first_difference, reference_dump
 from .state import StateCache, write_state
+from . import timeclock
 from .tree import ready_manual_tasks, run_engine_steps, skip_idle_waiting_walks
 from .xmlsafe import parse_xml
 
@@ -71,9 +72,11 @@ class ParsedDefinition:
 class Instance:
     """One running workflow with the named operations the service needs."""
 
-    def __init__(self, workflow, definition):
+    def __init__(self, workflow, definition, now=None):
         self.workflow = workflow
         self.definition = definition
+        # The clock BPMN timers follow (aware UTC); the wall clock when none is given.
+        self._now = now or (lambda: datetime.now(timezone.utc))
         skip_idle_waiting_walks(workflow)
         self.state_cache = StateCache()  # texts of finished tasks, for Engine.dump
 
@@ -101,8 +104,9 @@ class Instance:
             raise TaskNotReady(f"task {task_id} is not ready")
         task.data.update(values)
         try:
-            task.run()
-            run_engine_steps(self.workflow)
+            with timeclock.following(self._now):
+                task.run()
+                run_engine_steps(self.workflow)
         except (SpiffWorkflowException, ExpressionError) as exc:
             raise EngineError(str(exc)) from exc
 
@@ -130,16 +134,18 @@ class Instance:
         return min(moments) if moments else None
 
     def advance(self, now=None):
-        """Fire due timers (those due at `now`, default the wall clock) and run automatic steps."""
+        """Fire timers due at `now` (default: the instance's clock) and run automatic steps."""
+        if now is None:
+            now = self._now()
+        now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
         try:
-            if now is not None:
-                now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
+            with timeclock.following(lambda: now):
                 for task, moment in self.timers():
                     if moment <= now and not isinstance(
                             task.task_spec.event_definition, CycleTimerEventDefinition):
                         task._set_internal_data(event_fired=True)
-            self.workflow.refresh_timers()
-            self.workflow.do_engine_steps()
+                self.workflow.refresh_timers()
+                self.workflow.do_engine_steps()
         except (SpiffWorkflowException, ExpressionError) as exc:
             raise EngineError(str(exc)) from exc
 
@@ -184,7 +190,10 @@ class Instance:
 class Engine:
     """Parses definitions (cached per version), starts, loads and dumps instances."""
 
-    def __init__(self, functions=None, cache_size=64, check_dumps=False):
+    def __init__(self, functions=None, cache_size=64, check_dumps=False, now=None):
+        timeclock.install()
+        # What BPMN timers read as the current time (aware UTC): the service's clock.
+        self.now = now or (lambda: datetime.now(timezone.utc))
         self.evaluator = Evaluator(functions)
         self.script_engine = SafeScriptEngine(environment=SafeEnvironment(self.evaluator))
         registry = BpmnWorkflowSerializer.configure(
@@ -237,7 +246,7 @@ class Engine:
             workflow.task_tree.data.update(data)
             for task in workflow.get_tasks(state=TaskState.READY):
                 task.data.update(data)
-        instance = Instance(workflow, definition)
+        instance = Instance(workflow, definition, self.now)
         instance.advance()
         return instance
 
@@ -276,4 +285,4 @@ class Engine:
         dct["subprocess_specs"] = definition.subprocess_specs
         workflow = self.serializer.from_dict(dct)
         workflow.script_engine = self.script_engine
-        return Instance(workflow, definition)
+        return Instance(workflow, definition, self.now)

@@ -17,7 +17,7 @@ class Runtime:
                  calendar_revision=None, calendar_check_seconds=1.0, monotonic=time.monotonic):
         self.clock = clock or Clock()
         functions = {**DEFAULT_FUNCTIONS, "today": lambda: self.clock.today().isoformat()}
-        self.engine = Engine(functions, check_dumps=check_dumps)
+        self.engine = Engine(functions, check_dumps=check_dumps, now=self.clock.now)
         self._calendar_loader = calendar_loader or (lambda: {})
         self._calendar_revision = calendar_revision or (lambda: None)
         self._calendar_check_seconds = calendar_check_seconds
