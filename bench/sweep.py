@@ -88,7 +88,7 @@ def analyze():
 def plan():
     """The query plan of the sweep's claim query (to show it is an index range scan)."""
     from service.models import Task
-    from service.services.sweep import BATCH
+    from service.services.deadlines.deadlines.sweep import BATCH
     now = NOW.astimezone(dt.timezone.utc).replace(tzinfo=None)
     query = select(Task.id).where(Task.next_alert_at <= now, Task.status == "open") \
         .order_by(Task.next_alert_at, Task.id).limit(BATCH)
@@ -101,7 +101,7 @@ def plan():
 
 def measure(project_id, size, due, runs, tag):
     """Fill to `size` open tasks; each run adds `due` fresh due rows and times one sweep."""
-    from service.services.sweep import sweep
+    from service.services.deadlines.deadlines.sweep import sweep
     missing = size - open_count() - due * runs
     insert_rows(project_id, missing, False, f"{tag}-bg-")
     analyze()
@@ -130,7 +130,7 @@ def main():
     with app.app_context():
         reset()
         from service.models import User
-        from service.services.projects import start_project
+        from service.services.approval.projects import start_project
         office = db.session.scalar(select(User).where(User.username == "jingkou_office"))
         project_id = start_project(office, "基准测试项目").id
         print(f"database: {db.engine.dialect.name}; {args.due} due per sweep; "

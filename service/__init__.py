@@ -32,14 +32,14 @@ def create_app(config=Config, clock=None):
     database.configure(app)
 
     from .services.runtime import Runtime
-    from .services.calendar import calendar_revision, load_overrides
+    from .services.deadlines.calendar import calendar_revision, load_overrides
     app.extensions["approval"] = Runtime(
         clock=clock, calendar_loader=load_overrides, calendar_revision=calendar_revision,
         calendar_check_seconds=app.config["CALENDAR_CHECK_SECONDS"],
         check_dumps=app.config.get("ENGINE_CHECK_DUMPS", False))
 
     from . import api as api_package, errors, cli, inputguard, web
-    from .services import deadlines  # noqa: F401 - connects the deadline signal receivers
+    from .services.deadlines import deadlines  # noqa: F401 - connects the deadline signal receivers
     api_package.register(api, csrf)
     web.register(app)
     errors.register(app)

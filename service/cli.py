@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .forms import load_forms
-from .services import definitions
+from .services.policy import definitions
 from .services.errors import ServiceError
 
 
@@ -109,7 +109,7 @@ def register(app):
     def definitions_diff(definition_id, against):
         """Show what changed in a version (JSON)."""
         import json
-        from .services.versions import compare
+        from .services.policy.versions import compare
         try:
             click.echo(json.dumps(compare(definition_id, against), ensure_ascii=False, indent=2))
         except ServiceError as exc:

@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from .clock import SHANGHAI, FrozenClock
-from .services import calendar, sweep
+from .services.deadlines import calendar, sweep
 from .services.errors import ServiceError
 from .services.runtime import runtime
 
@@ -97,7 +97,7 @@ def run_sweep(at, batch):
 @escalations_group.command("backfill")
 def backfill():
     """Give open tasks opened before this feature their yellow/red/level-2 thresholds."""
-    from .services.deadlines import backfill_thresholds
+    from .services.deadlines.deadlines import backfill_thresholds
     click.echo(f"{backfill_thresholds()} open task(s) got deadline thresholds")
 
 
@@ -120,7 +120,7 @@ def scheduler_tick():
 @reports_group.command("monthly")
 def reports_monthly():
     """Run the monthly jobs due today (reminder from the 20th, report from the 25th)."""
-    from .services.reports import run_monthly
+    from .services.deadlines.reports import run_monthly
     click.echo(", ".join(run_monthly()) or "nothing due")
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import User
-from .services import migration, versions
+from .services.policy import migration, versions
 from .services.errors import ServiceError
 
 

@@ -7,8 +7,8 @@ from .extensions import db
 from .models import User
 from .roles import ROLES
 from .services.errors import ServiceError
-from .services.accounts import disable_user, enable_user, set_password
-from .services.users import create_user
+from .services.people.accounts import disable_user, enable_user, set_password
+from .services.people.users import create_user
 
 users_group = AppGroup("users", help="Officials and their roles.")
 

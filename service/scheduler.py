@@ -18,7 +18,8 @@ _lock = threading.Lock()
 
 
 def _jobs():
-    from .services import mailer, reports, sweep, timers
+    from .services.notices import mailer
+    from .services.deadlines import reports, sweep, timers
     return {
         "sweep": (60, lambda: sweep.sweep()),
         "timers": (60, lambda: timers.refresh_due_timers()),

@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import Department, District, User
-from .services.users import create_user
+from .services.people.users import create_user
 
 DISTRICTS = [("jingkou", "京口区", "Jingkou District"), ("runzhou", "润州区", "Runzhou District"),
              ("xinqu", "镇江新区", "Zhenjiang New Area")]

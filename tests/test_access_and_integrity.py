@@ -301,7 +301,7 @@ def test_unclaiming_a_task_completed_meanwhile_gets_409_and_changes_nothing(
     the unclaim, whose check ran before the completion committed, must not touch the row."""
     from sqlalchemy import text
     from service.extensions import db
-    from service.services import tasks as task_service
+    from service.services.approval import tasks as task_service
     pid = start(as_user)
     office = as_user("jingkou_office")
     task = office.task_for(pid, "submit_plan")

@@ -131,7 +131,7 @@ def test_a_file_name_with_control_characters_is_cleaned_not_refused(as_user):
 
 def test_a_stored_file_missing_or_altered_is_reported_not_a_server_error(as_user, app,
                                                                         client, web_login):
-    from service.services.attachments import file_path
+    from service.services.records.attachments import file_path
     from service.models import Attachment
     from service.extensions import db
     project_id = start(as_user)

@@ -156,7 +156,7 @@ def test_one_address_that_cannot_go_in_a_header_does_not_hold_up_the_others(
     # A colleague whose address came in before addresses were checked (a line break in it).
     from service.extensions import db
     from service.models import User
-    from service.services.users import create_user
+    from service.services.people.users import create_user
     with app.app_context():
         user = create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou")
         user.email = "li@zj.example.gov.cn\nBcc: everyone@example.com"

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from flow import start
 from service.extensions import db
 from service.models import Task
-from service.services.prepared import Prepared
+from service.services.approval.prepared import Prepared
 
 INSERT = Prepared(insert(Task.__table__).returning(Task.id))
 READ = Prepared(select(Task.__table__).where(Task.id == bindparam("row_id")))

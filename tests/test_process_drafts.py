@@ -4,7 +4,7 @@ import pytest
 from conftest import csrf_from
 from flows import DATA, STATUTORY, upload
 from service.models import AuditEvent, ProcessDefinition
-from service.services import definitions
+from service.services.policy import definitions
 
 URL = "/api/v1/process-drafts"
 HANDOVER_40 = STATUTORY.replace('value="60"', 'value="40"')
@@ -86,7 +86,7 @@ def test_two_saves_from_one_revision_at_once_one_is_refused(app, as_user, monkey
     from sqlalchemy import text
     from helpers_sqlite import sqlite_path, try_write_lock
     from service.extensions import db
-    from service.services import drafts
+    from service.services.policy import drafts
     policy = as_user("policy")
     draft = policy.post(URL, json={"title": "草稿", "based_on_id": 1}).json
     checked = drafts._checked_xml

@@ -61,7 +61,7 @@ def test_return_refused_where_the_diagram_has_no_return(as_user):
 
 def test_transfer_to_a_colleague_of_the_same_office(as_user, app):
     from service.extensions import db
-    from service.services.users import create_user
+    from service.services.people.users import create_user
     with app.app_context():
         create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou",
                     display_name="京口区征收办二")

@@ -150,7 +150,7 @@ def test_page_upload_refused_on_a_task_another_official_claimed(client, web_logi
 def test_the_desk_transfers_a_task_and_refuses_a_reason_over_2000_characters(
         client, web_login, as_user, app):
     from service.extensions import db
-    from service.services.users import create_user
+    from service.services.people.users import create_user
     with app.app_context():
         create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou")
         db.session.commit()

@@ -4,7 +4,8 @@ from flask_smorest import Blueprint
 
 from ..database import writes
 from ..i18n import select_locale
-from ..services import archive, attachments, projects
+from ..services.records import archive, attachments
+from ..services.approval import projects
 from .deskschemas import AttachmentSchema, UploadFileSchema, UploadFormSchema
 from .security import BEARER, auth_required
 

@@ -1,7 +1,7 @@
 """POST /api/v1/auth/token."""
 from flask_smorest import Blueprint
 
-from ..services import users
+from ..services.people import users
 from .schemas import TokenRequestSchema, TokenSchema
 
 blp = Blueprint("api_auth", __name__, url_prefix="/api/v1/auth", description="Sign in for a token")

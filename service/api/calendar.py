@@ -2,7 +2,7 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from ..services import calendar
+from ..services.deadlines import calendar
 from .deadline_schemas import CalendarDaySchema, CalendarPathSchema, CalendarQuerySchema, \
     CalendarResultSchema, CalendarSetSchema, ClearResultSchema
 from .security import BEARER, auth_required

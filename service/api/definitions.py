@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError
 
 from ..i18n import select_locale
-from ..services import definitions, migration, versions
+from ..services.policy import definitions, migration, versions
 from ..services.errors import Invalid
 from .definition_schemas import (
     DefinitionQuerySchema, DefinitionSchema, DefinitionSummarySchema, DeployQuerySchema,

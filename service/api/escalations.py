@@ -3,7 +3,8 @@ exports of the list and the ledger (台账)."""
 from flask import Response, g
 from flask_smorest import Blueprint
 
-from ..services import escalations, exports, statistics, sweep
+from ..services.deadlines import escalations, statistics, sweep
+from ..services.records import exports
 from .deadline_schemas import CloseSchema, EscalationQuerySchema, EscalationSchema, \
     ExportQuerySchema, PreviewQuerySchema, PreviewSchema, StatisticsQuerySchema, \
     StatisticsSchema, UrgeSchema

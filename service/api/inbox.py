@@ -3,7 +3,7 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ..i18n import select_locale
-from ..services import inbox
+from ..services.notices import inbox
 from .deadline_schemas import InboxQuerySchema, NotificationSchema, UnreadSchema
 from .security import BEARER, auth_required
 

@@ -2,7 +2,7 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from ..services import outbox
+from ..services.notices import outbox
 from .deadline_schemas import AbandonSchema, OutboxMailSchema, OutboxQuerySchema
 from .security import BEARER, auth_required
 

@@ -1,7 +1,7 @@
 """Plain-dict dumps of the task-completion answer, equal to CompleteResultSchema's (tested)."""
 from ..clock import local_time
 from ..models.escalations import LEVEL_NAMES
-from ..services.definitions import version_info
+from ..services.policy.definitions import version_info
 
 
 def deadline_level(task):

@@ -5,7 +5,7 @@ from flask import g, jsonify
 from flask_smorest import Blueprint
 
 from ..i18n import select_locale
-from ..services import definitions, drafts
+from ..services.policy import definitions, drafts
 from .definition_schemas import DefinitionSchema
 from .draft_schemas import (
     ProcessDraftCreateSchema, ProcessDraftDeploySchema, ProcessDraftQuerySchema,

@@ -2,7 +2,7 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from ..services import projects
+from ..services.approval import projects
 from .schemas import ProjectCreateSchema, ProjectQuerySchema, ProjectSchema, ProjectSummarySchema
 from .security import BEARER, auth_required
 

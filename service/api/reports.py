@@ -2,7 +2,7 @@
 from flask import g
 from flask_smorest import Blueprint
 
-from ..services import certificates, reports
+from ..services.deadlines import certificates, reports
 from .deadline_schemas import CertificateDoneSchema, CertificateSchema, ReportQuerySchema, \
     ReportSchema
 from .security import BEARER, auth_required

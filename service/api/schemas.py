@@ -2,7 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..converters import LARGEST_ID
-from ..services.definitions import version_info
+from ..services.policy.definitions import version_info
 from .plain import deadline_level, local_time
 
 

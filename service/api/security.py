@@ -4,7 +4,7 @@ from functools import wraps
 from flask import g, request
 
 from ..services.errors import Unauthorized
-from ..services.users import user_from_token
+from ..services.people.users import user_from_token
 
 BEARER = [{"bearerAuth": []}]
 

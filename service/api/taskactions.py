@@ -3,8 +3,8 @@ from flask import g
 from flask_smorest import Blueprint
 
 from ..i18n import select_locale
-from ..services import taskwork
-from ..services.taskview import task_detail
+from ..services.approval import taskwork
+from ..services.approval.taskview import task_detail
 from .deskschemas import DraftSchema, ReleaseSchema, ReturnSchema, TransferSchema
 from .schemas import CompleteResultSchema, TaskDetailSchema, TaskSchema
 from .security import BEARER, auth_required

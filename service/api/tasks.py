@@ -3,8 +3,8 @@ from flask import g, jsonify
 from flask_smorest import Blueprint
 
 from ..i18n import select_locale
-from ..services import tasks
-from ..services.taskview import task_detail
+from ..services.approval import tasks
+from ..services.approval.taskview import task_detail
 from .plain import complete_result
 from .schemas import CompleteResultSchema, CompleteSchema, TaskDetailSchema, TaskQuerySchema, \
     TaskSchema

@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired
 from ..extensions import db, login_manager
 from ..i18n import LANGUAGES
 from ..models import User
-from ..services.users import authenticate
+from ..services.people.users import authenticate
 from .pageforms import safe_next
 
 bp = Blueprint("auth", __name__)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from ..services import calendar
+from ..services.deadlines import calendar
 from .pageforms import only_for, submit
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar")

@@ -1,7 +1,7 @@
 """Navigation entries and the inbox badge of the deadline pages."""
 from ..models import Department
 from ..roles import ROLES, SUPERVISING_ROLES
-from ..services.inbox import unread_count
+from ..services.notices.inbox import unread_count
 from .helpers import BADGES, NAV, place_label, role_label
 
 ENTRIES = [

@@ -3,7 +3,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from ..services import deskview, tasks
+from ..services.approval import deskview, tasks
 from .pageforms import run, safe_next
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")

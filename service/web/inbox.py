@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..api.deadline_schemas import InboxQuerySchema
-from ..services import inbox as notices
+from ..services.notices import inbox as notices
 from .desk import bp
 from .pageforms import page_count, parse, run
 

@@ -2,7 +2,7 @@
 from flask_babel import get_locale, gettext as _, lazy_gettext as L
 
 from ..forms import pick
-from ..services.definitions import version_info
+from ..services.policy.definitions import version_info
 from .widgets import date_bounds, display, field_index, input_value, money_text
 
 STATUS_LABELS = {"in_progress": L("In progress"), "completed": L("Completed"),

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from ..services import outbox
+from ..services.notices import outbox
 from .pageforms import only_for, page_count, run, submit
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")

@@ -7,7 +7,7 @@ from ..api.definition_schemas import DefinitionSchema
 from ..api.draft_schemas import (ProcessDraftCreateSchema, ProcessDraftDeploySchema,
                                  ProcessDraftSchema, ProcessDraftUpdateSchema)
 from ..errors import error_body
-from ..services import drafts
+from ..services.policy import drafts
 from ..services.errors import ServiceError
 from .pageforms import parse, run
 from .processes import _locale, json_refusal, rule_editor_required

@@ -7,8 +7,8 @@ from flask_login import current_user
 
 from ..forms import form_problems
 from ..forms.definitions import NAME
-from ..services import definitions, drafts, migration, versions
-from ..services.projects import open_tasks
+from ..services.policy import definitions, drafts, migration, versions
+from ..services.approval.projects import open_tasks
 from ..services.errors import ServiceError
 from .processes import _locale, _problems, rule_editor_required
 

@@ -15,7 +15,7 @@ from ..engine.xmlsafe import parse_xml
 from ..forms import pick
 from ..i18n import select_locale
 from ..roles import ROLES, may_change_rules
-from ..services import definitions, drafts, versions
+from ..services.policy import definitions, drafts, versions
 from ..services.errors import ServiceError
 
 bp = Blueprint("processes", __name__, url_prefix="/desk/processes")

@@ -3,7 +3,8 @@ from flask import Blueprint, redirect, render_template, request, send_file, url_
 from flask_login import current_user, login_required
 
 from ..database import writes
-from ..services import archive, attachments, projects, projectview
+from ..services.records import archive, attachments
+from ..services.approval import projects, projectview
 from ..services.errors import Forbidden
 from .helpers import NAV
 from .pageforms import page_count

@@ -8,7 +8,8 @@ from ..api.deadline_schemas import CloseSchema, EscalationQuerySchema, ExportQue
     UrgeSchema
 from ..models import Department, District
 from ..extensions import db
-from ..services import escalations, exports
+from ..services.deadlines import escalations
+from ..services.records import exports
 from ..services.errors import Forbidden
 from .pageforms import flash_errors, page_count, parse, parse_or, safe_next, submit
 

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..api.deadline_schemas import PreviewQuerySchema, ReportQuerySchema, StatisticsQuerySchema
 from ..clock import SHANGHAI
-from ..services import reports, statistics, sweep
+from ..services.deadlines import reports, statistics, sweep
 from ..services.runtime import runtime
 from .pageforms import parse_or
 from .supervision import bp

@@ -4,9 +4,9 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user, login_required
 
 from ..inputguard import checks_own_text
-from ..services import deskview, tasks, taskwork
+from ..services.approval import deskview, tasks, taskwork
 from ..services.errors import Invalid
-from ..services.filetypes import FILE_TYPES
+from ..services.records.filetypes import FILE_TYPES
 from .widgets import WIDGETS, read_form
 
 bp = Blueprint("tasks_web", __name__, url_prefix="/desk/tasks")

@@ -72,7 +72,7 @@ def display(spec, value, pick):
 
 def field_index(definition):
     """Field specs of every form of a definition by data name (first form wins)."""
-    from ..services.definitions import version_info
+    from ..services.policy.definitions import version_info
     found = {}
     for form in version_info(definition.id).forms.values():
         for field in form.get("fields", []):

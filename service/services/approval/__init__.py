@@ -1,0 +1,1 @@
+"""Approval: projects, their workflow instances and the tasks officials claim and complete."""

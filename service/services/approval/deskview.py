@@ -1,0 +1,47 @@
+"""What the desk pages read: the queue with its filter choices, and a task with its context."""
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import Project, Task
+from . import tasks
+from ..records.attachments import project_attachments
+from .taskview import task_detail
+from .taskwork import colleagues, return_option
+
+PER_PAGE = 50
+
+
+def queue_page(user, scope="queue", project_id=None, step=None, page=1):
+    """A page of a queue tab, its total, and the projects and steps it can be filtered by."""
+    order = "completed" if scope == "done" else "due"
+    rows, total = tasks.list_tasks(user, scope, project_id, step, page, PER_PAGE, order)
+    condition = tasks.scope_condition(user, scope)
+    projects = db.session.execute(
+        select(Project.id, Project.name).join(Task, Task.project_id == Project.id)
+        .where(condition).distinct().order_by(Project.name).limit(500)).all()
+    steps = db.session.execute(select(Task.step, Task.name).where(condition).distinct()
+                               .order_by(Task.step)).all()
+    return {"rows": rows, "total": total, "pages": max((total + PER_PAGE - 1) // PER_PAGE, 1),
+            "projects": projects, "steps": sorted(set(steps))}
+
+
+def task_page(user, task_id):
+    """A task with its form, facts, previous step, project attachments and office colleagues."""
+    task = task_detail(tasks.get_task(user, task_id))
+    actor_may_act = task.status == "open" and tasks.may_act_on(user, task) and \
+        task.claimed_by_id in (None, user.id)
+    return {"task": task, "form": task.form_definition,
+            "attachments": project_attachments(task.project_id),
+            "can_act": actor_may_act,
+            "can_return": actor_may_act and return_option(task.form_definition)[0] is not None,
+            "colleagues": colleagues(user, task) if task.claimed_by_id == user.id and
+            task.status == "open" else []}
+
+
+def outcome_page(user, task_id):
+    """A completed task, its project and the project's open steps now."""
+    task = tasks.get_task(user, task_id)
+    project = task.project
+    next_steps = db.session.scalars(select(Task).where(
+        Task.project_id == project.id, Task.status == "open").order_by(Task.id)).all()
+    return {"task": task, "project": project, "next_steps": next_steps}

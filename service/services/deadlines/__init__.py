@@ -1,0 +1,1 @@
+"""Deadlines: working-day calendar, due dates, sweeps, escalations, certificates, reports."""

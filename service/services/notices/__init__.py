@@ -1,0 +1,1 @@
+"""Notices: inbox notices, the e-mail outbox and its mailer."""

@@ -1,0 +1,1 @@
+"""People: officials, sign-in and account changes."""

@@ -1,0 +1,1 @@
+"""Policy: deployed process versions, drafts, comparisons and migration of running projects."""

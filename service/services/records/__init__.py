@@ -1,0 +1,1 @@
+"""Records: the audit trail, attachments, the archive export and list exports."""
