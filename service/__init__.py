@@ -40,16 +40,27 @@ def create_app(config=Config, clock=None):
 
     from . import api as api_package, errors, cli, inputguard, web
     from .services.deadlines import deadlines  # noqa: F401 - connects the deadline signal receivers
+    from .services.notices import work  # noqa: F401 - new and returned tasks notify their office
     api_package.register(api, csrf)
     web.register(app)
     errors.register(app)
     inputguard.register(app)
     cli.register(app)
+    _configure_mappers()
     from .scheduler import start_embedded
     start_embedded(app)
     if app.config.get("GC_FREEZE_AT_START"):
         _freeze_start_up_objects()
     return app
+
+
+def _configure_mappers():
+    """Configure every ORM mapper now, not at the first ORM query: code that builds mapped
+    objects without a query (a row adopted into the session) would otherwise meet
+    unconfigured mappers on a freshly started or respawned worker and fail."""
+    from sqlalchemy.orm import configure_mappers
+    from . import models  # noqa: F401 - every model is mapped before they are configured
+    configure_mappers()
 
 
 def _freeze_start_up_objects():

@@ -1,5 +1,6 @@
 """Engine settings per database, kept in one place."""
 import atexit
+import os
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -99,7 +100,7 @@ def configure(app):
         return
     on_file = bool(url.database) and url.database != ":memory:"
     if on_file:
-        Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        _create_owner_only(Path(url.database))
     interval = app.config.get("SQLITE_CHECKPOINT_SECONDS") or 0
     background = on_file and interval > 0
     if background:
@@ -117,6 +118,16 @@ def configure(app):
         event.listen(engine, "begin", _begin_sqlite)
     app.before_request(_mode_of_request)
     app.teardown_request(_end_mode_of_request)
+
+
+def _create_owner_only(path):
+    """Create a missing SQLite database file readable by the service's account only: it holds
+    password hashes and officials' data. SQLite gives its -wal and -shm files the same mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:  # made earlier, or by another worker just now: left as it is
+        pass
 
 
 # Requests that by HTTP's rules change nothing read in one snapshot, without the write lock.
