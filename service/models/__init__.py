@@ -5,6 +5,7 @@ from .calendar import CalendarDay
 from .definitions import ProcessDefinition
 from .drafts import ProcessDraft
 from .escalations import Escalation, TitleCertificate
+from .housing import HousingUnit, OverdueCase
 from .notifications import Notification, OutboxEmail
 from .people import Department, District, User
 from .projects import Project
@@ -13,4 +14,4 @@ from .tasks import Task
 
 __all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "ProcessDraft", "Department", "District", "User",
            "Project", "Task", "CalendarDay", "Escalation", "TitleCertificate",
-           "Notification", "OutboxEmail", "JobRun", "MonthlyReport"]
+           "Notification", "OutboxEmail", "JobRun", "MonthlyReport", "HousingUnit", "OverdueCase"]
