@@ -6,6 +6,7 @@ from .definitions import ProcessDefinition
 from .drafts import ProcessDraft
 from .escalations import Escalation, TitleCertificate
 from .housing import HousingUnit, OverdueCase
+from .households import Household
 from .notifications import Notification, OutboxEmail
 from .people import Department, District, User
 from .projects import Project
@@ -14,4 +15,5 @@ from .tasks import Task
 
 __all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "ProcessDraft", "Department", "District", "User",
            "Project", "Task", "CalendarDay", "Escalation", "TitleCertificate",
-           "Notification", "OutboxEmail", "JobRun", "MonthlyReport", "HousingUnit", "OverdueCase"]
+           "Notification", "OutboxEmail", "JobRun", "MonthlyReport", "HousingUnit", "OverdueCase",
+           "Household"]

@@ -19,9 +19,13 @@ class Task(db.Model):
         Index("ix_tasks_next_alert", "next_alert_at"),
         # The forecast: open tasks that are yellow or worse at a given moment.
         Index("ix_tasks_yellow", "status", "yellow_at"),
+        # A household's tasks (issue 16): its page and the one-household completion.
+        Index("ix_tasks_household", "household_id", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"))
+    # Set on a household process's tasks; None on the statutory process's.
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"))
     spiff_id: Mapped[str] = mapped_column(String(36), unique=True)
     step: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(200))
