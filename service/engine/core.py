@@ -21,7 +21,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from . import metadata
+from . import budget, metadata
 from .compat import for_engine
 from .migration import remap_state
 from .expressions import Evaluator, ExpressionError
@@ -35,6 +35,25 @@ from .xmlsafe import parse_xml
 
 class EngineError(Exception):
     """A definition that cannot be parsed or a step that cannot run."""
+
+
+def _step_error(exc):
+    """The engine's message, naming the BPMN element it stopped at and the evaluator's reason
+    (SpiffWorkflow's own message keeps only the expression text)."""
+    reason, cause = None, exc
+    while cause is not None and reason is None:
+        if isinstance(cause, ExpressionError):
+            reason = str(cause)
+        cause = cause.__cause__ or cause.__context__
+    spec = getattr(exc, "task_spec", None)
+    element = getattr(spec, "bpmn_id", None)
+    parts = [str(exc).strip()]
+    if element:
+        name = getattr(spec, "bpmn_name", None)
+        parts.insert(0, f"{element} ({name}):" if name else f"{element}:")
+    if reason and reason not in parts[-1]:
+        parts.append(reason)
+    return " ".join(parts)
 
 
 class TaskNotReady(EngineError):
@@ -104,11 +123,12 @@ class Instance:
             raise TaskNotReady(f"task {task_id} is not ready")
         task.data.update(values)
         try:
-            with timeclock.following(self._now):
+            # One budget for everything the step runs: a loop of automatic steps ends too.
+            with timeclock.following(self._now), budget.shared():
                 task.run()
                 run_engine_steps(self.workflow)
         except (SpiffWorkflowException, ExpressionError) as exc:
-            raise EngineError(str(exc)) from exc
+            raise EngineError(_step_error(exc)) from exc
 
     def timers(self):
         """(waiting task, moment it fires as aware UTC) of every timer the instance waits on."""
@@ -139,7 +159,7 @@ class Instance:
             now = self._now()
         now = now if now.tzinfo else now.replace(tzinfo=timezone.utc)
         try:
-            with timeclock.following(lambda: now):
+            with timeclock.following(lambda: now), budget.shared():
                 for task, moment in self.timers():
                     if moment <= now and not isinstance(
                             task.task_spec.event_definition, CycleTimerEventDefinition):
@@ -147,7 +167,7 @@ class Instance:
                 self.workflow.refresh_timers()
                 self.workflow.do_engine_steps()
         except (SpiffWorkflowException, ExpressionError) as exc:
-            raise EngineError(str(exc)) from exc
+            raise EngineError(_step_error(exc)) from exc
 
     @property
     def completed(self):

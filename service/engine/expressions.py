@@ -4,21 +4,21 @@ SpiffWorkflow's default script engine `eval`s and `exec`s whatever a diagram con
 uploaded diagram would be remote code execution. This module walks the parsed syntax tree itself:
 only literals, names from the data, arithmetic, comparisons, boolean logic, indexing,
 comprehensions and calls to a short list of named functions exist. There is no attribute access,
-no import, no name starting with `_`, and results are bounded in size.
+no import, no name starting with `_`, and the time and size of an evaluation are bounded while
+it runs (budget.py).
 """
 import ast
 import operator
 import re
 
+from . import budget
+from .budget import BudgetExceeded
+from .errors import ExpressionError
 from .functions import DEFAULT_FUNCTIONS
 
 MAX_SOURCE = 4000
 MAX_SEQUENCE = 100_000
 _JUEL = re.compile(r"^\s*[$#]\{(.*)\}\s*$", re.DOTALL)
-
-
-class ExpressionError(ValueError):
-    """An expression or script that is not allowed, or that failed to evaluate."""
 
 
 _BINARY = {
@@ -97,6 +97,7 @@ class Evaluator:
         tree = self._cache.get(key)
         if tree is None:
             tree = self._cache[key] = parse_expression(source)
+        budget.current().charge(budget.EVALUATION_COST)
         return self._run(tree.body, names)
 
     def execute(self, source, names):
@@ -105,6 +106,7 @@ class Evaluator:
         tree = self._cache.get(key)
         if tree is None:
             tree = self._cache[key] = parse_script(source)
+        budget.current().charge(budget.EVALUATION_COST)
         for statement in tree.body:
             if isinstance(statement, ast.Assign):
                 names[statement.targets[0].id] = self._run(statement.value, names)
@@ -115,6 +117,9 @@ class Evaluator:
             return _Walker(self.functions, names).visit(node)
         except ExpressionError:
             raise
+        except (RecursionError, MemoryError) as exc:
+            raise BudgetExceeded("the computation nests too deeply or needs too much memory") \
+                from exc
         except Exception as exc:  # a failing comparison or function: one clear error type
             raise ExpressionError(f"{type(exc).__name__}: {exc}") from exc
 
@@ -125,9 +130,15 @@ def _parse(source, mode):
     if len(source) > MAX_SOURCE:
         raise ExpressionError(f"expression longer than {MAX_SOURCE} characters")
     try:
-        return ast.parse(source.strip(), mode=mode)
+        tree = ast.parse(source.strip(), mode=mode)
     except SyntaxError as exc:
         raise ExpressionError(f"syntax error: {exc.msg}") from exc
+    except (RecursionError, MemoryError):  # e.g. thousands of nested unary minus signs
+        tree = None
+    # The evaluator walks the tree recursively: a deep one would overflow the stack.
+    if tree is None or budget.depth(tree) > budget.MAX_DEPTH:
+        raise ExpressionError(f"nested more than {budget.MAX_DEPTH} levels deep")
+    return tree
 
 
 _ALLOWED = (
@@ -172,8 +183,10 @@ class _Walker:
     def __init__(self, functions, names):
         self.functions = functions
         self.scopes = [names]
+        self.budget = budget.current()
 
     def visit(self, node):
+        self.budget.charge()
         return getattr(self, "visit_" + type(node).__name__)(node)
 
     def visit_Constant(self, node):
@@ -214,17 +227,15 @@ class _Walker:
 
     def visit_BinOp(self, node):
         left, right = self.visit(node.left), self.visit(node.right)
-        if isinstance(node.op, ast.Mult):
-            for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) \
-                        and len(seq) * count > MAX_SEQUENCE:
-                    raise ExpressionError("result too large")
+        budget.check_binary(node.op, left, right, self.budget)
         return _bounded(_BINARY[type(node.op)](left, right))
 
     def visit_Compare(self, node):
         left = self.visit(node.left)
         for op, comparator in zip(node.ops, node.comparators):
             right = self.visit(comparator)
+            # `in` and comparing sequences loop in C: charge the elements they may touch.
+            self.budget.charge_c(budget.length(left) + budget.length(right))
             if not _COMPARE[type(op)](left, right):
                 return False
             left = right
@@ -244,7 +255,14 @@ class _Walker:
         function = self.functions.get(node.func.id)
         if function is None:
             raise ExpressionError(f"function '{node.func.id}' is not available")
-        return _bounded(function(*(self.visit(a) for a in node.args)))
+        args = [self.visit(a) for a in node.args]
+        if node.func.id not in budget.CHEAP_FUNCTIONS:
+            # These walk (and str copies) every element: charge and size them before the call.
+            touched = sum(budget.size(a) for a in args)
+            budget.check_size(touched, f"the arguments of {node.func.id}()")
+            self.budget.charge_c(touched)
+        budget.check_call(node.func.id, args)
+        return _bounded(function(*args))
 
     def _comprehension(self, node, generators):
         if not generators:
@@ -252,6 +270,7 @@ class _Walker:
             return
         first, rest = generators[0], generators[1:]
         for item in self.visit(first.iter):
+            self.budget.charge()
             scope = {}
             _bind(first.target, item, scope)
             self.scopes.append(scope)
@@ -261,15 +280,24 @@ class _Walker:
             finally:
                 self.scopes.pop()
 
+    def _collect(self, node):
+        # Each element is sized as it arrives, so an oversized result is never completed.
+        items, total = [], 0
+        for item in self._comprehension(node, node.generators):
+            total += budget.size(item, budget.MAX_SIZE - total)
+            budget.check_size(total, "the comprehension's result")
+            items.append(item)
+        return items
+
     def visit_ListComp(self, node):
-        return _bounded(list(self._comprehension(node, node.generators)))
+        return _bounded(self._collect(node))
 
     def visit_SetComp(self, node):
-        return _bounded(set(self._comprehension(node, node.generators)))
+        return _bounded(set(self._collect(node)))
 
     def visit_GeneratorExp(self, node):
         # Materialised so the walker's scope stack is never used after the call returns.
-        return _bounded(list(self._comprehension(node, node.generators)))
+        return _bounded(self._collect(node))
 
 
 def _bind(target, value, scope):

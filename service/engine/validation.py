@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from . import metadata
 from .compat import for_engine
+from .exprcheck import over_budget
 from .expressions import ExpressionError, free_names, is_juel, parse_script
 from .graph import process_graphs
 from .paths import check_can_end, check_reachable
@@ -102,6 +103,9 @@ def _expression_problems(ctx, element, kind, source, script=False):
         if "${" in source or "#{" in source:
             return [problem("juel", element, source=source)]
         return [problem("bad_expression", element, kind=kind, source=source, detail=str(exc))]
+    excess = over_budget(source, script=script)
+    if excess:
+        return [problem("over_budget", element, kind=kind, detail=excess)]
     unknown = sorted(used - ctx.names)
     if kind == "timer" and unknown and source.strip().upper().startswith("P") \
             and not is_juel(source):

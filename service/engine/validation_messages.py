@@ -67,6 +67,11 @@ MESSAGES = {
     "bad_script": ("脚本任务 {element} 的脚本不被接受：{detail}。脚本只能是 “名称 = 表达式” 形式的赋值。",
                    "The script of script task {element} is not accepted: {detail}. A script may "
                    "only contain 'name = expression' assignments."),
+    "over_budget": ("{element} 的{kind}表达式超出系统允许的计算量（{detail}）。请简化它：不要对很大的列表"
+                    "重复或嵌套循环。",
+                    "The {kind_en} expression on {element} would compute more than the service "
+                    "allows ({detail}). Simplify it: avoid repeating or looping over very large "
+                    "lists."),
     "no_collection": ("会签（多实例）任务 {element} 没有指定要逐一办理的集合。请在“多实例”中填写集合"
                       "（Collection，如 departments）和元素变量（Element variable，如 department）。",
                       "Multi-instance task {element} does not say which collection it runs over. "
@@ -84,7 +89,8 @@ KINDS = {"condition": ("条件", "condition"), "timer": ("定时器", "timer"),
          "collection": ("多实例集合", "multi-instance collection"),
          "cardinality": ("多实例次数", "multi-instance cardinality"),
          "completion": ("多实例完成条件", "multi-instance completion"),
-         "rule": ("表单校验规则", "form rule"), "computed": ("表单计算字段", "computed field")}
+         "rule": ("表单校验规则", "form rule"), "computed": ("表单计算字段", "computed field"),
+         "script": ("脚本", "script")}
 
 
 def problem(code, element=None, **params):

@@ -1,0 +1,104 @@
+"""Diagrams that would compute without bound: refused at deployment when that can be shown,
+stopped with a 422 naming the element at run time otherwise; nothing changes, nobody waits."""
+import pytest
+
+from flows import STATUTORY, complete_step, definitions, project, upload
+
+CONDITION = "decision == 'approve'</bpmn:conditionExpression>"
+
+
+def with_condition(text):
+    """The statutory process with the city review's approve condition replaced (once)."""
+    index = STATUTORY.index(CONDITION)
+    return STATUTORY[:index] + text + "</bpmn:conditionExpression>" + \
+        STATUTORY[index + len(CONDITION):]
+
+
+def with_script(text):
+    return STATUTORY.replace("<bpmn:script>signoffs = []</bpmn:script>",
+                             f"<bpmn:script>{text}</bpmn:script>")
+
+
+HOSTILE = {
+    "three nested loops over 100,000 items": (with_condition(
+        "decision == 'approve' and any(a + b + c &lt; 0 for a in [0]*100000 "
+        "for b in [0]*100000 for c in [0]*100000)"), "flow_city_approve", "steps"),
+    "a list of lists of 100,000": (with_script(
+        "signoffs = [[0]*100000 for a in [0]*100000]"), "prepare_signoff", "100000"),
+    "ten billion characters": (with_condition(
+        "decision == 'approve' and len('a'*10000000000) &gt; 0"), "flow_city_approve",
+                               "100000"),
+    "nested loops over a constant list whatever the data": (with_condition(
+        "decision == 'approve' and all(d != e for d in departments for e in [0]*1000 "
+        "for f in [0]*1000)"), "flow_city_approve", "1000000"),
+}
+
+
+@pytest.mark.parametrize("case", list(HOSTILE))
+def test_deployment_refuses_what_would_exceed_the_budget(as_user, case):
+    xml, element, words = HOSTILE[case]
+    policy = as_user("policy")
+    before = definitions(policy)
+    response = upload(policy, xml, note="hostile", lang="en")
+    assert response.status_code == 422, response.json
+    [problem] = [p for p in response.json["errors"]["file"] if p["code"] == "over_budget"]
+    assert problem["element"] == element
+    assert element in problem["message"] and words in problem["message"]
+    assert definitions(policy) == before
+
+
+def test_the_refusal_is_in_chinese_by_default(as_user):
+    response = upload(as_user("policy"), HOSTILE["ten billion characters"][0])
+    assert response.status_code == 422
+    [problem] = [p for p in response.json["errors"]["file"] if p["code"] == "over_budget"]
+    assert problem["message"].startswith("flow_city_approve 的条件表达式超出系统允许的计算量")
+
+
+def test_thousands_of_nested_minus_signs_are_refused_with_a_message(as_user):
+    policy = as_user("policy")
+    before = definitions(policy)
+    response = upload(policy, with_condition("-" * 3990 + "1 == 1"), lang="en")
+    assert response.status_code == 422, response.json
+    [problem] = response.json["errors"]["file"]
+    assert (problem["element"], problem["code"]) == ("flow_city_approve", "bad_expression")
+    assert "nested more than" in problem["message"]
+    assert definitions(policy) == before
+
+
+def test_ordinary_expressions_still_deploy(as_user):
+    response = upload(as_user("policy"), with_condition(
+        "decision == 'approve' and len([d for d in departments if d != '']) &gt;= 0"))
+    assert response.status_code == 201, response.json
+
+
+# Depends on the data (the number of households), so it deploys and is stopped at run time.
+GROWS_WITH_DATA = with_condition(
+    "decision == 'approve' and len([0] * households * 100000) &gt; 0")
+
+
+def test_a_completion_exceeding_the_budget_is_refused_naming_the_element(as_user):
+    policy, office = as_user("policy"), as_user("jingkou_office")
+    assert upload(policy, GROWS_WITH_DATA).status_code == 201
+    hostile = office.post("/api/v1/projects", json={"name": "大计算"}).json["id"]
+    other = office.post("/api/v1/projects", json={"name": "另一个项目"}).json["id"]
+    complete_step(as_user, hostile, "submit_plan")
+    before = project(as_user, hostile)
+
+    reviewer = as_user("city_review")
+    task = reviewer.task_for(hostile, "city_review")
+    response = reviewer.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
+        "necessity_ok": True, "urgency_ok": True, "feasibility_ok": True,
+        "departments": ["housing", "finance"], "decision": "approve"}})
+    assert response.status_code == 422, response.json
+    [message] = response.json["errors"]["data"]
+    assert "gw_city_review" in message, message
+    assert "100000" in message
+
+    after = project(as_user, hostile)
+    assert after["current_steps"] == before["current_steps"]
+    assert after["history"] == before["history"]
+    assert reviewer.task_for(hostile, "city_review")["id"] == task["id"]
+
+    # Another project's completion goes through at once: nothing was left holding a lock.
+    complete_step(as_user, other, "submit_plan")
+    assert [s["step"] for s in project(as_user, other)["current_steps"]] == ["city_review"]
