@@ -1,7 +1,7 @@
 """Loading and saving a project's workflow instance, and keeping its task rows in step."""
 import json
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...extensions import db
@@ -9,23 +9,12 @@ from ...models import Project, Task
 from ...models.timestamps import utc_naive
 from .. import signals
 from ..policy.definitions import parsed, version_info
-from .prepared import Prepared
-from .rows import Columns, adopt, attach, blank, read
 from ..runtime import runtime
 
 
 def json_safe(data):
     """A plain-JSON copy of process data (dates and the like become text)."""
     return json.loads(json.dumps(data, default=str))
-
-
-# Statements of the completion path, built once; an UPDATE's SET columns are the parameters'
-# other keys.
-_SAVE_PROJECT = Prepared(update(Project.__table__).where(Project.id == bindparam("row_id")))
-_STATE = select(Project.state).where(Project.id == bindparam("row_id"))
-_OPEN_ROWS = Prepared(select(Task.__table__).where(Task.project_id == bindparam("row_id"),
-                                                   Task.status == "open"))
-_OPEN_ROW_COLUMNS = Columns(_OPEN_ROWS.statement)
 
 
 def load_instance(project):
@@ -39,7 +28,7 @@ def load_instance(project):
 
 def stored_state(project_id):
     """The project's serialised workflow as stored (a deferred column: read on its own)."""
-    return db.session.connection().scalar(_STATE, {"row_id": project_id})
+    return db.session.scalar(select(Project.state).where(Project.id == project_id))
 
 
 def save_instance(project, instance, actor=None, open_rows=None):
@@ -65,8 +54,10 @@ def save_instance(project, instance, actor=None, open_rows=None):
                    if value != getattr(project, name)})
     if instance.completed:
         values.update(status=instance.end_status(), completed_at=now)
-    # One Core UPDATE of the (locked) project row; the object gets the written values.
-    _SAVE_PROJECT.rows({**values, "row_id": project.id})
+    # One Core UPDATE of the (locked) project row (the ORM would first load the deferred
+    # workflow state it replaces); the object gets the written values.
+    db.session.execute(update(Project.__table__).where(Project.id == project.id)
+                       .values(**values))
     for name, value in values.items():
         if name != "state":  # deferred: the object does not hold the serialised workflow
             set_committed_value(project, name, value)
@@ -74,6 +65,7 @@ def save_instance(project, instance, actor=None, open_rows=None):
     if created:
         signals.tasks_opened.send(project, tasks=created, actor=actor)
         insert_rows(created)
+        signals.tasks_inserted.send(project, tasks=created, actor=actor)
     if cancelled:
         signals.tasks_closed.send(project, tasks=cancelled, actor=actor)
         db.session.flush()
@@ -94,11 +86,9 @@ def sync_tasks(project, instance, now, open_rows=None):
     """
     definition = version_info(project.definition_id)
     if open_rows is None:
-        open_rows = {}
-        for found in read(_OPEN_ROWS, {"row_id": project.id}):
-            row = adopt(Task, _OPEN_ROW_COLUMNS.values(found))
-            open_rows[row.spiff_id] = row
-            set_committed_value(row, "project", project)
+        open_rows = {row.spiff_id: row for row in db.session.scalars(
+            select(Task).where(Task.project_id == project.id, Task.status == "open")
+            .execution_options(populate_existing=True))}
     ready = instance.ready_user_tasks()
     ready_ids = {t.id for t in ready}
     created = [_new_row(project, definition.meta["user_tasks"][t.step], t, now)
@@ -111,29 +101,23 @@ def sync_tasks(project, instance, now, open_rows=None):
     return created, cancelled, still_open
 
 
-# JSON columns are left out (None would be stored as JSON null); new rows never set them.
-_NEW_ROW_COLUMNS = [c.key for c in Task.__table__.columns
-                    if c.key not in ("id", "data", "draft", "facts")]
-_INSERT_ROW = Prepared(insert(Task.__table__).returning(Task.id))
-
-
 def insert_rows(rows):
-    """Insert new task rows (usually one; five for a joint sign-off), each with a prepared
-    INSERT … RETURNING id; they join the session as loaded rows."""
-    for row in rows:
-        row.id = _INSERT_ROW.first({key: getattr(row, key) for key in _NEW_ROW_COLUMNS})[0]
-        attach(row)
+    """Insert new task rows (usually one; five for a joint sign-off) in one flush; they get
+    their ids."""
+    db.session.add_all(rows)
+    db.session.flush()
 
 
 def _new_row(project, meta, ready, now):
     item = meta.get("department_item")
     limit = meta.get("time_limit_days")
     due_date, due_at = runtime().calendar().due(now, limit) if limit else (None, None)
-    row = blank(Task, dict(
+    row = Task(
         project_id=project.id, spiff_id=ready.id, step=ready.step, name=meta["name"],
         form=meta["form"], role=meta["role"], district=project.district,
         department=ready.data.get(item) if item else None, status="open", created_at=now,
         time_limit_days=limit, yellow_days=meta.get("yellow_days"), due_date=due_date,
-        due_at=due_at), others_null=True)
+        due_at=due_at)
+    # The project as already loaded, without a change event (the row holds project_id).
     set_committed_value(row, "project", project)
     return row

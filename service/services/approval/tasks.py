@@ -1,8 +1,9 @@
 """Work queues and the claim / unclaim / complete actions on task rows."""
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...engine import EngineError, TaskNotReady
+from ...database import has_row_locks
 from ...extensions import db
 from ...forms import FormInvalid, validate_submission
 from ...models import Project, Task
@@ -13,10 +14,8 @@ from ..records.audit import event, record, write
 from ..policy.definitions import version_info
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
-from .rows import Columns, adopt, labelled, read
 from ..runtime import runtime
 from ..paging import page_of
-from .prepared import Prepared
 
 RETURN_DECISIONS = {"return", "object"}
 
@@ -52,42 +51,33 @@ def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page
     return page_of(query, ordering, page, per_page)
 
 
-_TASK_COLUMNS = (*labelled(Task.__table__, "task"),
-                 *labelled(Project.__table__, "project", leave_out={"state"}))
-_TASK_AND_PROJECT = Prepared(select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
-                              .where(Task.id == bindparam("task_id")))
-_target = Task.__table__.alias("target")
-_project_of_task = select(_target.c.project_id).where(
-    _target.c.id == bindparam("task_id")).scalar_subquery()
-# A completion first locks the task's project row (not run on SQLite, whose write
-# transaction holds the database's lock already), then reads. Every change to a project's
-# open rows takes that lock first, so what the read finds stays as read until the commit.
-# Read in the same statement as the lock, the rows would be those of the statement's
-# snapshot, taken before a completion that held the lock had committed: it would cancel that
-# completion's row.
-_LOCK_PROJECT = Prepared(select(Project.id).where(Project.id == _project_of_task)
-                         .with_for_update())
-# The task and the project's other open rows in one read; both sides of the OR use an index
-# (the key; project and status).
-_FOR_COMPLETION = Prepared(
-    select(*_TASK_COLUMNS).join_from(Task.__table__, Project.__table__)
-    .where(or_(Task.id == bindparam("task_id"),
-               and_(Task.project_id == _project_of_task, Task.status == "open"))))
-_TASK_LAYOUT = Columns(_TASK_AND_PROJECT.statement)
+def _project_of_task(task_id):
+    target = Task.__table__.alias("target")
+    return select(target.c.project_id).where(target.c.id == task_id).scalar_subquery()
 
 
 def _read_task(task_id, for_completion=False):
-    """(task row with its project, the project's other open rows by spiff id) read in one Core
-    statement; the other rows only `for_completion`, which first locks the project row."""
-    task, project, others = None, None, {}
+    """(task row with its project, the project's other open rows by spiff id) in one query;
+    the other rows only `for_completion`, which first locks the project row."""
     if for_completion:
-        _LOCK_PROJECT.lock({"task_id": task_id})
-    for row in read(_FOR_COMPLETION if for_completion else _TASK_AND_PROJECT,
-                    {"task_id": task_id}):
-        parts = _TASK_LAYOUT.split(row)
-        found = adopt(Task, parts["task"])
-        project = project or adopt(Project, parts["project"])  # the same on every row
-        set_committed_value(found, "project", project)
+        # Lock the task's project row first (SQLite has no row locks: its write transaction
+        # holds the database's lock already), then read. Every change to a project's open
+        # rows takes that lock first, so what the read finds stays as read until the commit.
+        # Read in the same statement as the lock, the rows would be those of the statement's
+        # snapshot, taken before a completion that held the lock had committed: it would
+        # cancel that completion's row.
+        if has_row_locks(db.session.get_bind().dialect):
+            db.session.execute(select(Project.id).where(
+                Project.id == _project_of_task(task_id)).with_for_update())
+        # The task and the project's other open rows in one read; both sides of the OR use
+        # an index (the key; project and status). The project comes joined (Task.project).
+        condition = or_(Task.id == task_id, and_(Task.project_id == _project_of_task(task_id),
+                                                 Task.status == "open"))
+    else:
+        condition = Task.id == task_id
+    task, others = None, {}
+    for found in db.session.scalars(select(Task).where(condition)
+                                    .execution_options(populate_existing=True)).unique():
         if found.id == task_id:
             task = found
         else:
@@ -240,15 +230,6 @@ def _prefilled(form):
     return {f["name"] for f in form["fields"] if f.get("prefill")}
 
 
-# Built once; the SET columns are the parameters' other keys.
-# RETURNING the deadline level as it stands when the row is locked: a sweep that fired a level
-# just before is seen, and the completion clears that escalation.
-_CLOSE_ROW = Prepared(update(Task.__table__).where(
-    Task.id == bindparam("row_id"), Task.status == "open",
-    or_(Task.claimed_by_id.is_(None), Task.claimed_by_id == bindparam("actor_id"))
-).returning(Task.alert_level))
-
-
 def _close_row(task, user, **columns):
     """Complete the open row in one conditional UPDATE, which is the lock: of two officials
     completing at once, one matches. The row object gets the written values."""
@@ -256,7 +237,13 @@ def _close_row(task, user, **columns):
     # The condition leaves only an unclaimed row or one claimed by the user: claimed by them.
     columns.update(status="completed", completed_by_id=user.id, completed_at=now,
                    claimed_by_id=user.id, **signals.completing_columns(task, now))
-    done = _CLOSE_ROW.first({**columns, "row_id": task.id, "actor_id": user.id})
+    # RETURNING the deadline level as it stands when the row is locked: a sweep that fired a
+    # level just before is seen, and the completion clears that escalation.
+    done = db.session.execute(
+        update(Task.__table__).where(Task.id == task.id, Task.status == "open",
+                                     or_(Task.claimed_by_id.is_(None),
+                                         Task.claimed_by_id == user.id))
+        .values(**columns).returning(Task.alert_level)).first()
     if done is None:
         db.session.rollback()
         raise Conflict("this task was completed or claimed by another official")

@@ -5,7 +5,7 @@ from collections import OrderedDict
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Department, District, User
@@ -16,8 +16,6 @@ from ...textcheck import bad_text
 EMAIL = re.compile(r"[^@\s<>,;]{1,64}@[^@\s<>,;]{1,190}\.[^@\s<>,;.]{2,63}")
 from ..records.audit import record
 from ..errors import Invalid, Unauthorized
-from ..approval.prepared import Prepared
-from ..approval.rows import Columns, adopt, read
 
 
 def _signer():
@@ -90,17 +88,16 @@ def user_from_token(token):
     payload = _token_payload(token)
     if payload is None:
         return None
-    # Read with a prepared statement: every API call passes here. The row is read every
-    # time, so a deactivated user or a revoked token (token_version) is refused at once.
-    found = read(_USER_BY_ID, {"uid": payload.get("uid")})
-    row = _USER_COLUMNS.values(found[0]) if found else None
-    if row is None or not row["active"] or row["token_version"] != payload.get("v"):
+    uid = payload.get("uid")
+    if not isinstance(uid, int):
         return None
-    return adopt(User, row)
-
-
-_USER_BY_ID = Prepared(select(User.__table__).where(User.id == bindparam("uid")))
-_USER_COLUMNS = Columns(_USER_BY_ID.statement)
+    # Read from the database on every call (populate_existing), so a deactivated user or a
+    # revoked token (token_version) is refused at once.
+    user = db.session.scalar(select(User).where(User.id == uid)
+                             .execution_options(populate_existing=True))
+    if user is None or not user.active or user.token_version != payload.get("v"):
+        return None
+    return user
 # Checked signatures (token -> payload, signing time), so a client's repeated calls skip the
 # HMAC and decoding; the age is still checked on every call.
 _CHECKED = OrderedDict()

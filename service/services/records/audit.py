@@ -1,11 +1,9 @@
 """Writing audit events (in the caller's transaction)."""
 from sqlalchemy import insert
 
+from ...extensions import db
 from ...models import AuditEvent
-from ..approval.prepared import Prepared
 from ..runtime import runtime
-
-_INSERT = Prepared(insert(AuditEvent.__table__))
 
 
 def event(action, actor=None, project=None, task=None, **detail):
@@ -16,10 +14,10 @@ def event(action, actor=None, project=None, task=None, **detail):
 
 
 def write(events):
-    """Append audit events with one prepared INSERT in the session's transaction (no ORM
-    objects: events are append-only and nothing holds them); they commit with the change."""
+    """Append audit events in one Core INSERT in the session's transaction (no ORM objects:
+    events are append-only and nothing holds them); they commit with the change."""
     if events:
-        _INSERT.many(events)
+        db.session.execute(insert(AuditEvent.__table__), events)
 
 
 def record(action, actor=None, project=None, task=None, **detail):
