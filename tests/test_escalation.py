@@ -17,7 +17,8 @@ def test_yellow_red_level2_each_once(as_user, runner, clock):
     (notice,) = inbox(office, "yellow")
     assert "临期" in notice["subject"] and "2026-12-07" in notice["body"]
     assert inbox(city) == [] and inbox(leading) == []
-    assert office.get("/api/v1/inbox/unread-count").json == {"unread_count": 1}
+    # the yellow notice and the notice of the step's arrival
+    assert office.get("/api/v1/inbox/unread-count").json == {"unread_count": 2}
 
     at(clock, 2026, 12, 7, 23, 59)
     assert sweep(runner)["red"] == 0

@@ -31,6 +31,17 @@ def smtp_port(app):
     return port
 
 
+def start_unmailed(as_user, app, **kwargs):
+    """A project started before e-mail was set up: its new-step mail is not in the outbox, and
+    the test counts the reminders' mails alone."""
+    host = app.config["SMTP_HOST"]
+    app.config["SMTP_HOST"] = None
+    try:
+        return start(as_user, **kwargs)
+    finally:
+        app.config["SMTP_HOST"] = host
+
+
 def tick(runner):
     result = runner.invoke(args=["scheduler", "tick"])
     assert result.exit_code == 0, result.output
@@ -41,7 +52,8 @@ def test_smtp_down_then_up_sends_each_mail_once(as_user, runner, clock, smtp_por
     start(as_user)
     at(clock, 2026, 12, 3, 9, 0)
     output = tick(runner)  # sweep fires yellow; the outbox cannot reach the server
-    assert "sweep: {'yellow': 1" in output and "outbox: (0, 1)" in output
+    # two mails wait: the new step's notice to its office, and the yellow reminder
+    assert "sweep: {'yellow': 1" in output and "outbox: (0, 2)" in output
     office = as_user("jingkou_office")
     assert len(inbox(office, "yellow")) == 1  # the escalation is not lost, nor the notice
     clock.advance(seconds=30)
@@ -52,15 +64,17 @@ def test_smtp_down_then_up_sends_each_mail_once(as_user, runner, clock, smtp_por
     server.start()
     try:
         clock.advance(minutes=1)
-        assert "outbox: (1, 0)" in tick(runner)
+        assert "outbox: (2, 0)" in tick(runner)
         clock.advance(minutes=10)
         assert "outbox: (0, 0)" in tick(runner)
     finally:
         server.stop()
-    assert len(collect.messages) == 1
-    recipients, message = collect.messages[0]
+    assert len(collect.messages) == 2
+    subjects = [str(make_header(decode_header(m["Subject"]))) for _, m in collect.messages]
+    assert "【待办】" in subjects[0] and "项目申报" in subjects[0]
+    recipients, message = collect.messages[1]
     assert recipients == ["jingkou_office@zj.example.gov.cn"]
-    subject = str(make_header(decode_header(message["Subject"])))
+    subject = subjects[1]
     assert "临期提醒" in subject and "Due soon" in subject
     body = message.get_payload(decode=True).decode("utf-8")
     assert "2026-12-07" in body and "working days remain" in body and "剩余不超过 2 个工作日" in body
@@ -78,8 +92,8 @@ def test_no_mail_when_smtp_unset(as_user, runner, clock, app):
 def test_administrator_sees_failing_mails_retries_one_and_gives_one_up(
         as_user, runner, clock, smtp_port, client, web_login, app):
     from conftest import csrf_from
-    start(as_user)
-    start(as_user, name="第二个项目")
+    start_unmailed(as_user, app)
+    start_unmailed(as_user, app, name="第二个项目")
     at(clock, 2026, 12, 3, 9, 0)
     assert "outbox: (0, 2)" in tick(runner)  # two yellow notices; the server is down
     admin = as_user("admin")
@@ -139,7 +153,7 @@ def test_officials_can_write_while_the_smtp_server_takes_a_mail(as_user, runner,
             tried.append(try_write_lock(path))  # as an official's completion would
             return await super().handle_DATA(server, session, envelope)
 
-    start(as_user)
+    start_unmailed(as_user, app)
     at(clock, 2026, 12, 3, 9, 0)
     collect = TryToWrite()
     server = Controller(collect, hostname="127.0.0.1", port=smtp_port)
@@ -162,7 +176,7 @@ def test_one_address_that_cannot_go_in_a_header_does_not_hold_up_the_others(
         user.email = "li@zj.example.gov.cn\nBcc: everyone@example.com"
         db.session.commit()
         assert db.session.get(User, user.id).email.count("@") == 2
-    start(as_user)
+    start_unmailed(as_user, app)
     collect = Collect()
     server = Controller(collect, hostname="127.0.0.1", port=smtp_port)
     server.start()
@@ -192,7 +206,7 @@ def test_a_line_break_in_the_project_name_does_not_stop_its_reminders(
     # Names are one line since 2026-11-21; a project named before may still hold a line break.
     from service.extensions import db
     from service.models import Project
-    project_id = start(as_user)["id"]
+    project_id = start_unmailed(as_user, app)["id"]
     with app.app_context():
         db.session.get(Project, project_id).name = "西津渡\n二期"
         db.session.commit()

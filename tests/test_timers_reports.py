@@ -70,11 +70,16 @@ def test_monthly_reminder_and_report_once(as_user, runner, clock):
 
 
 def test_inbox_read_and_unread_count(as_user, runner, clock):
-    start(as_user)
+    project = start(as_user)
+    office = as_user("jingkou_office")
+    (arrival,) = inbox(office)  # the first step has come to the office, linked to its task
+    task = office.task_for(project["id"], "submit_plan")
+    assert (arrival["kind"], arrival["task_id"], arrival["project_id"]) == \
+        ("task_new", task["id"], project["id"])
+    assert office.post(f"/api/v1/inbox/{arrival['id']}/read").status_code == 200
     at(clock, 2026, 12, 9, 9, 0)
     sweep(runner)
-    office = as_user("jingkou_office")
-    (notice,) = inbox(office)
+    (notice,) = inbox(office, "red")
     assert office.get("/api/v1/inbox").headers["X-Unread-Count"] == "1"
     response = office.post(f"/api/v1/inbox/{notice['id']}/read")
     assert response.status_code == 200 and response.json["read_at"]

@@ -48,10 +48,13 @@ def test_badge_and_inbox_page(as_user, client, web_login, runner, clock):
     sweep(runner)
     web_login("jingkou_office")
     page = client.get("/desk/queue")
-    assert re.search(r'data-badge="inbox" href="/desk/inbox">消息 <span class="badge">1</span>',
+    # the new task's notice and the red escalation; the queue holds the one open step
+    assert re.search(r'data-badge="inbox" href="/desk/inbox">消息 <span class="badge">2</span>',
                      page.text), page.text[:2000]
+    assert re.search(r'data-badge="queue" href="/desk/queue">待办 <span class="badge">1</span>',
+                     page.text)
     inbox = client.get("/desk/inbox")
-    assert "超期督办" in inbox.text
+    assert "超期督办" in inbox.text and "【待办】西津渡棚改：项目申报" in inbox.text
     client.post("/desk/inbox/read-all", data={"csrf_token": csrf_from(inbox.text)})
     assert '<span class="badge">0</span>' in client.get("/desk/queue").text
     assert client.get("/supervision/").status_code == 403

@@ -8,6 +8,8 @@ _signals = Namespace()
 
 #: sender: project; kwargs: tasks (new open Task rows), actor
 tasks_opened = _signals.signal("tasks-opened")
+#: sender: project; kwargs: tasks (the new open Task rows, now with ids), actor
+tasks_inserted = _signals.signal("tasks-inserted")
 #: sender: the open Task row about to be completed; kwargs: now. Receivers return
 #: {column: value} that the conditional UPDATE completing the row writes with it.
 task_completing = _signals.signal("task-completing")

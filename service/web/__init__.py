@@ -5,7 +5,7 @@ def register(app):
     """Register the page blueprints, sign-in handling and template helpers."""
     from . import auth, desk, helpers, labels, process_drafts, process_tools, processes, \
         projectpages, taskpages
-    from . import calendar_admin, deadlines_nav, inbox, outbox_admin, supervision, \
+    from . import calendar_admin, deadlines_nav, desk_home, inbox, outbox_admin, supervision, \
         supervision_reports  # noqa
     for module in (auth, desk, taskpages, projectpages, supervision, calendar_admin, processes,
                    process_tools, process_drafts, outbox_admin):
@@ -14,5 +14,6 @@ def register(app):
     if entry not in helpers.NAV:
         helpers.NAV.append(entry)
     deadlines_nav.register(app)
+    desk_home.register(app)
     helpers.register(app)
     labels.register(app)

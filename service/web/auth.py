@@ -39,7 +39,7 @@ def login():
         if user is not None:
             login_user(user)
             session.permanent = True
-            return redirect(safe_next(request.args.get("next")) or url_for("desk.queue"))
+            return redirect(safe_next(request.args.get("next")) or url_for("desk.home"))
         error = _("Wrong username or password.")
     return render_template("login.html", form=form, error=error), 401 if error else 200
 
@@ -58,9 +58,9 @@ def set_language(code):
     """Switch the page language (Chinese or English) for this browser session."""
     if code in LANGUAGES:
         session["lang"] = code
-    return redirect(safe_next(request.args.get("next")) or url_for("desk.queue"))
+    return redirect(safe_next(request.args.get("next")) or url_for("desk.home"))
 
 
 @bp.route("/")
 def home():
-    return redirect(url_for("desk.queue"))
+    return redirect(url_for("desk.home"))

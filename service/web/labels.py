@@ -2,6 +2,7 @@
 from flask_babel import get_locale, gettext as _, lazy_gettext as L
 
 from ..forms import pick
+from ..services.notices.notices import split_name
 from ..services.policy.definitions import version_info
 from .widgets import date_bounds, display, field_index, input_value, money_text
 
@@ -51,6 +52,14 @@ def step_title(definition, step):
     return pick(form["title"], lang()) if form and form.get("title") else meta["name"]
 
 
+def step_label(name):
+    """A bilingual diagram name ('市级审核 City review') in the page language only."""
+    if not name:
+        return ""
+    zh, en = split_name(" ".join(str(name).split()))
+    return en if lang() == "en" else zh
+
+
 def task_title(task):
     return step_title(task.project.definition, task.step)
 
@@ -84,7 +93,7 @@ def days_text(days):
 
 def register(app):
     """Install the label filters."""
-    for fn in (status_label, action_label, outcome_label, task_title, days_text):
+    for fn in (status_label, action_label, outcome_label, task_title, days_text, step_label):
         app.jinja_env.filters[fn.__name__] = fn
     app.jinja_env.globals.update(step_title=step_title, fact_label=fact_label,
                                  fact_value=fact_value, fact_type=fact_type,

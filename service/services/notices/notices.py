@@ -27,6 +27,17 @@ TEXTS = {
                  "The supervisors urge you to finish \"{step}\" of {project} ({district}), due "
                  "{due_date}. {note}"),
     },
+    "task_new": {
+        "subject": ("【待办】{project}：{step}", "New task: {project} - {step}"),
+        "body": ("{project}的“{step}”已转到本单位办理，办理期限 {due_date}。",
+                 "The step \"{step}\" of {project} has come to your office; due {due_date}."),
+    },
+    "task_returned": {
+        "subject": ("【退回重办】{project}：{step}", "Returned: {project} - {step}"),
+        "body": ("{project}的“{step}”已退回本单位重新办理，办理期限 {due_date}。请查看退回意见。",
+                 "The step \"{step}\" of {project} has been sent back to your office; due "
+                 "{due_date}. Please read the reasons given."),
+    },
     "report_reminder": {
         "subject": ("【月报提醒】请于 25 日前报送 {month} 月度进展", "Monthly report for {month} due by the 25th"),
         "body": ("请于本月 25 日前核实 {district} 的棚改项目进展（签约、交房、超期事项），系统将于 25 日自动汇总报送。",
