@@ -21,11 +21,10 @@ def deploy_file(path, note=""):
 
 
 def init_database(use_migrations=True):
-    """Create or upgrade the schema, reference data, and deploy every workflows/*.bpmn."""
-    from . import seed
+    """Create or upgrade the schema and deploy every workflows/*.bpmn. No organisation: an
+    installation loads its own (`flask org load`), `seed-demo` the demo one."""
     from .migrations_support import upgrade_schema
     upgrade_schema(use_migrations)
-    seed.ensure_reference_data()
     db.session.commit()
     results = []
     for path in sorted(Path(current_app.config["WORKFLOWS_DIR"]).glob("*.bpmn")):
@@ -121,6 +120,8 @@ def register(app):
 
     from .cli_users import users_group
     app.cli.add_command(users_group)
+    from . import cli_org
+    cli_org.register(app)
 
     from . import cli_deadlines
     cli_deadlines.register(app)

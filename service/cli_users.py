@@ -8,7 +8,6 @@ from .models import User
 from .roles import ROLES
 from .services.errors import ServiceError
 from .services.people.accounts import disable_user, enable_user, set_password
-from .services.people.users import create_user
 
 users_group = AppGroup("users", help="Officials and their roles.")
 
@@ -29,14 +28,17 @@ def _committed(action):
 @click.option("--username", required=True)
 @click.option("--password", required=True)
 @click.option("--role", required=True, type=click.Choice(list(ROLES)))
-@click.option("--district", default=None, help="district code, for district roles")
-@click.option("--department", default=None, help="department code, for joint review")
+@click.option("--district", default=None, help="district code or Chinese name (district roles)")
+@click.option("--department", default=None, help="department code or Chinese name (joint review)")
+@click.option("--street", default=None, help="town or street office, code or Chinese name")
 @click.option("--name", "display_name", default="", help="display name")
 @click.option("--email", default=None)
-def add(username, password, role, district, department, display_name, email):
+def add(username, password, role, district, department, street, display_name, email):
     """Add an official."""
-    user = _committed(lambda: create_user(username, password, role, district, department,
-                                          display_name, email))
+    from .services.organisation.officials import add_official
+    user = _committed(lambda: add_official(dict(
+        username=username, password=password, role=role, district=district,
+        department=department, street=street, display_name=display_name, email=email)))
     click.echo(f"added {user.username} ({user.role})")
 
 

@@ -8,12 +8,13 @@ from .escalations import Escalation, TitleCertificate
 from .housing import HousingUnit, OverdueCase
 from .households import Household
 from .notifications import Notification, OutboxEmail
-from .people import Department, District, User
+from .operations import SchedulerHeartbeat
+from .people import Department, District, Street, User
 from .projects import Project
 from .reports import JobRun, MonthlyReport
 from .tasks import Task
 
-__all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "ProcessDraft", "Department", "District", "User",
+__all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "ProcessDraft", "Department", "District", "Street", "User",
            "Project", "Task", "CalendarDay", "Escalation", "TitleCertificate",
            "Notification", "OutboxEmail", "JobRun", "MonthlyReport", "HousingUnit", "OverdueCase",
-           "Household"]
+           "Household", "SchedulerHeartbeat"]

@@ -17,6 +17,16 @@ class District(db.Model):
     name_en: Mapped[str] = mapped_column(String(100))
 
 
+class Street(db.Model):
+    """A town (镇政府) or street office (街道办事处) under a district; it carries out the work."""
+    __tablename__ = "streets"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    district: Mapped[str] = mapped_column(ForeignKey("districts.code"), index=True)
+    name_zh: Mapped[str] = mapped_column(String(100))
+    name_en: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(10), default="street")  # "town" or "street"
+
+
 class Department(db.Model):
     __tablename__ = "departments"
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -33,6 +43,8 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(40), index=True)
     district: Mapped[str | None] = mapped_column(ForeignKey("districts.code"))
     department: Mapped[str | None] = mapped_column(ForeignKey("departments.code"))
+    # The town or street office an official works in, under their district (optional).
+    street: Mapped[str | None] = mapped_column(ForeignKey("streets.code"))
     email: Mapped[str | None] = mapped_column(String(200))
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)

@@ -1,0 +1,1 @@
+"""The organisation: districts with their towns and streets, departments, and officials."""
