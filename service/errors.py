@@ -1,11 +1,27 @@
 """One JSON error shape for the API, an error page for the desk; every error rolls back."""
+import errno
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 from .extensions import db
-from .services.errors import ServiceError
+from .services.errors import ServiceError, StorageFull
+
+DISK_FULL = "the server's disk is full; nothing was saved. Try again later and tell the " \
+    "administrator"
+OUT_OF_RANGE = "a number or date in the request is out of range"
+
+
+def disk_full(exc):
+    """Whether an error (or the driver error it wraps) says the disk or database is full."""
+    cause = getattr(exc, "orig", None) or exc
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return True
+    # SQLite: SQLITE_FULL; PostgreSQL: class 53100 disk_full.
+    return "database or disk is full" in str(cause) or getattr(cause, "sqlstate", None) == "53100"
 
 
 def error_body(status, message, errors=None):
@@ -34,6 +50,21 @@ def register(app):
             headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else {}
             return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status, headers
         return _page(exc.status, _(exc.message))
+
+    @app.errorhandler(OSError)
+    @app.errorhandler(OperationalError)
+    def storage_full(exc):
+        if not disk_full(exc):
+            raise exc  # any other fault stays a logged 500
+        return service_error(StorageFull(DISK_FULL))
+
+    # A value beyond what the database or the calendar holds (a 20-digit page number, a
+    # date past year 9999) that no field check caught: the client's mistake, not a fault.
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(exc):
+        from .services.errors import Invalid
+        return service_error(Invalid(OUT_OF_RANGE))
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(exc):

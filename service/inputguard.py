@@ -1,5 +1,6 @@
 """Refuse requests whose text the service could not store or show again (`textcheck`), JSON
-bodies with NaN or Infinity, which JSON does not have, and JSON nested beyond `MAX_DEPTH`.
+bodies with NaN or Infinity, which JSON does not have, JSON nested beyond `MAX_DEPTH`, and
+JSON integers longer than Python will convert (`MAX_DIGITS`).
 
 Checked before any view runs, so every endpoint, present and future, is covered: the query
 string, form fields and JSON bodies. A JSON body is decoded and walked only when its raw bytes
@@ -8,6 +9,7 @@ byte scans. The answer is 422 naming each field, as for any other invalid input,
 is changed.
 """
 import json
+import re
 
 from flask import current_app, request
 
@@ -18,12 +20,21 @@ from .textcheck import bad_paths, json_may_hold_bad_text
 
 # No request of the service nests deeper; far deeper bodies would exhaust the decoder's stack.
 MAX_DEPTH = 32
-_SUMMARY = {"bad_characters": "the request has characters that cannot be stored",
+# Python refuses to convert longer digit strings to int (CVE-2020-10735); its ValueError would
+# escape the views' JSON parsers.
+MAX_DIGITS = 4300
+_LONG_DIGITS = re.compile(rb"[0-9]{%d}" % (MAX_DIGITS + 1))
+_SUMMARY = {"long_number": "the request has a number with too many digits",
+            "bad_characters": "the request has characters that cannot be stored",
             "not_finite": "the request has numbers that JSON does not allow",
             "too_deep": "the request's JSON is nested too deeply"}
 
 
 class _NotFinite(Exception):
+    pass
+
+
+class _LongNumber(Exception):
     pass
 
 
@@ -58,11 +69,14 @@ def _refused_paths():
         raw = request.get_data(cache=True)
         # Nesting is at most the number of brackets: only a body with many is measured.
         nested = raw.count(b"[") + raw.count(b"{") > MAX_DEPTH
-        if nested or json_may_hold_bad_text(raw) or b"NaN" in raw or b"Infinity" in raw:
+        if nested or json_may_hold_bad_text(raw) or b"NaN" in raw or b"Infinity" in raw \
+                or _LONG_DIGITS.search(raw):
             try:
-                body = json.loads(raw, parse_constant=_refuse_constant)
+                body = json.loads(raw, parse_constant=_refuse_constant, parse_int=_whole)
             except _NotFinite:
                 return [("json",)], "not_finite"
+            except _LongNumber:
+                return [("json",)], "long_number"
             except RecursionError:
                 return [("json",)], "too_deep"
             except ValueError:
@@ -83,6 +97,12 @@ def _depth(value):
             stack.extend((child, level + 1)
                          for child in (item.values() if isinstance(item, dict) else item))
     return deepest
+
+
+def _whole(digits):
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise _LongNumber()
+    return int(digits)
 
 
 def _refuse_constant(name):

@@ -1,6 +1,7 @@
 """Schemas of the deadline, escalation, calendar, inbox and report API calls."""
 from marshmallow import Schema, fields, validate
 
+from .bounded import Day, Moment
 from .schemas import LocalDateTime
 
 LEVEL_NAMES = ["yellow", "red", "level2"]
@@ -15,12 +16,12 @@ class CalendarDaySchema(Schema):
 
 
 class CalendarQuerySchema(Schema):
-    start = fields.Date(data_key="from")
-    end = fields.Date(data_key="to")
+    start = Day(data_key="from")
+    end = Day(data_key="to")
 
 
 class CalendarPathSchema(Schema):
-    day = fields.Date(required=True, metadata={"description": "YYYY-MM-DD"})
+    day = Day(required=True, metadata={"description": "YYYY-MM-DD"})
 
 
 class CalendarSetSchema(Schema):
@@ -122,7 +123,7 @@ class StatisticsSchema(Schema):
 
 
 class PreviewQuerySchema(Schema):
-    at = fields.DateTime(required=True, metadata={"description": "ISO moment; without an "
+    at = Moment(required=True, metadata={"description": "ISO moment; without an "
                                                   "offset it is Asia/Shanghai time"})
     district = fields.String(validate=validate.Length(max=40))
 

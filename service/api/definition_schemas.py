@@ -1,6 +1,7 @@
 """Schemas of the process-definition API: uploads, versions, diffs, migrations."""
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .bounded import Id
 from .schemas import LocalDateTime
 
 MAX_FORMS = 100
@@ -75,7 +76,7 @@ class ValidationResultSchema(Schema):
 
 
 class DiffQuerySchema(Schema):
-    against = fields.Integer(metadata={"description": "version id to compare with (default: "
+    against = Id(metadata={"description": "version id to compare with (default: "
                                        "the previous version)"})
 
 
@@ -103,8 +104,8 @@ class RollbackSchema(Schema):
 
 
 class MigrationRequestSchema(Schema):
-    project_ids = fields.List(fields.Integer(strict=True), validate=validate.Length(max=500))
-    source_id = fields.Integer(metadata={"description": "all projects in progress on this "
+    project_ids = fields.List(Id(strict=True), validate=validate.Length(max=500))
+    source_id = Id(metadata={"description": "all projects in progress on this "
                                          "version (instead of project_ids)"})
     mapping = fields.Dict(keys=fields.String(validate=validate.Length(min=1, max=100)),
                           values=fields.String(validate=validate.Length(min=1, max=100)),

@@ -1,6 +1,7 @@
 """Schemas of the process-draft API: drafts saved on the server until they are deployed."""
 from marshmallow import Schema, fields, validate
 
+from .bounded import Count, Id
 from .definition_schemas import FormSet
 from .schemas import LocalDateTime
 
@@ -25,11 +26,11 @@ class ProcessDraftCreateSchema(Schema):
                                                  "list, or an object keyed by form key"})
     note = fields.String(load_default="", validate=NOTE,
                          metadata={"description": "the change note meant for the deployment"})
-    based_on_id = fields.Integer(metadata={"description": "the deployed version it starts from"})
+    based_on_id = Id(metadata={"description": "the deployed version it starts from"})
 
 
 class ProcessDraftUpdateSchema(Schema):
-    revision = fields.Integer(metadata={"description": "the draft's revision this change was "
+    revision = Count(metadata={"description": "the draft's revision this change was "
                                         "made on; when another save came since, the change is "
                                         "refused with 409 (without it, the last save wins)"})
     title = fields.String(validate=TITLE)

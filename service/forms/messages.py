@@ -55,6 +55,8 @@ MESSAGES = {
                    "en": "NaN and Infinity are not JSON; numbers must be finite."},
     "too_deep": {"zh": "JSON 嵌套层数过多（最多 32 层）。",
                  "en": "The JSON nests too deeply (at most 32 levels)."},
+    "long_number": {"zh": "JSON 中的整数位数过多（最多 4300 位）。",
+                    "en": "A whole number in the JSON has too many digits (at most 4300)."},
     "draft_value": {"zh": "草稿内容格式不正确或过长。", "en": "This draft value is malformed or too long."},
 }
 

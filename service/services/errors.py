@@ -30,6 +30,11 @@ class Invalid(ServiceError):
     status = 422
 
 
+class StorageFull(ServiceError):
+    """The server's disk (or database) is full: nothing was saved (RFC 4918's 507)."""
+    status = 507
+
+
 class Gone(ServiceError):
     """A record whose stored bytes are missing or altered (a storage fault, not the caller's)."""
     status = 410

@@ -9,7 +9,7 @@ from ...models import Task, User
 from ...roles import may_act_on
 from ...textcheck import bad_text
 from . import tasks
-from ..records.attachments import add_file
+from ..records.attachments import add_file, discard_new_file
 from ..records.audit import record
 from ..errors import Conflict, Forbidden, Invalid
 
@@ -71,7 +71,11 @@ def attach_to_draft(user, task_id, field, filename, data, raw, locale="zh"):
     raw[field] = [*(current if isinstance(current, list) else [current]), str(row.id)]
     task.draft = raw
     record("draft", user, task.project, task, step=task.step, data=raw)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        discard_new_file(row)
+        raise
     return row
 
 

@@ -1,4 +1,5 @@
 """Attachments: upload to a task (checked type, size and signature), read back, and reference."""
+import errno
 import hashlib
 import logging
 import os
@@ -11,11 +12,11 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...forms import message
-from ...models import Attachment, Task
+from ...models import Attachment, Household, Task
 from ...roles import may_act_on, may_see_district
 from .audit import record
 from ..policy.definitions import version_info
-from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound
+from ..errors import Conflict, Forbidden, Gone, Invalid, NotFound, StorageFull
 from .filetypes import FILE_TYPES, extension, matches
 from ..approval.projects import may_see_project
 from ..runtime import runtime
@@ -53,15 +54,24 @@ def file_problems(filename, data, locale):
 
 
 def _store(project_id, sha, data):
+    """(path, whether this call created it): the file stored under its SHA-256."""
     folder = Path(current_app.config["UPLOAD_DIR"]) / str(project_id)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / sha
-    if not target.exists():
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    if target.exists():
+        return target, False
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, target)
-    return target
+    except OSError as exc:
+        # A partial file left behind would keep the disk full.
+        Path(tmp).unlink(missing_ok=True)
+        if exc.errno == errno.ENOSPC:
+            raise StorageFull("the server's disk is full; the file was not stored") from None
+        raise
+    return target, True
 
 
 def _task_for_upload(user, task_id):
@@ -80,8 +90,19 @@ def _task_for_upload(user, task_id):
 def upload(user, task_id, filename, data, field=None, locale="zh"):
     """Store a file for an open task the user may act on; Invalid (per field) when refused."""
     row = add_file(user, _task_for_upload(user, task_id), filename, data, field, locale)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except Exception:
+        discard_new_file(row)
+        raise
     return row
+
+
+def discard_new_file(row):
+    """Remove the file a row's upload created, when the row is not saved after all."""
+    # A full database, say: a file only this row referred to would stay on the full disk.
+    if row.new_file is not None:
+        row.new_file.unlink(missing_ok=True)
 
 
 def add_file(user, task, filename, data, field=None, locale="zh"):
@@ -95,14 +116,19 @@ def add_file(user, task, filename, data, field=None, locale="zh"):
         key = "not_attachment_field" if field in form_fields else "unknown"
         raise Invalid("the file was refused", errors={"field": [message(key, locale)]})
     sha = hashlib.sha256(data).hexdigest()
-    _store(task.project_id, sha, data)
+    target, created = _store(task.project_id, sha, data)
     ext = extension(filename)
     row = Attachment(project_id=task.project_id, task_id=task.id, field=field or None,
                      filename=filename, kind=ext, content_type=FILE_TYPES[ext][0],
                      size=len(data), sha256=sha, uploaded_by_id=user.id,
                      uploaded_at=runtime().clock.now_naive())
+    row.new_file = target if created else None  # not a column: what to remove on failure
     db.session.add(row)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except Exception:
+        discard_new_file(row)
+        raise
     record("attach", user, task.project, task, step=task.step, attachment_id=row.id,
            filename=filename, sha256=sha, size=len(data), field=field or None)
     return row
@@ -152,7 +178,10 @@ def project_attachments(project_id):
 
 
 def _form(task):
-    return version_info(task.project.definition_id).forms.get(task.form) or {"fields": []}
+    # A household's task (issue 16) runs on its household's process version.
+    definition_id = (db.session.get(Household, task.household_id).definition_id
+                     if task.household_id is not None else task.project.definition_id)
+    return version_info(definition_id).forms.get(task.form) or {"fields": []}
 
 
 def reference_problems(task, values, locale):

@@ -100,9 +100,10 @@ FORMATS = {
 }
 
 
-def export(user, kind, fmt, **filters):
+def export(user, table, fmt, **filters):
     """(bytes, mimetype, filename) of the list or the ledger in a format."""
-    rows, columns = rows_for(user, ledger=kind == "ledger", **filters)
+    # `table`, not `kind`: the filters carry a `kind` of their own (step, title_certificate).
+    rows, columns = rows_for(user, ledger=table == "ledger", **filters)
     mimetype, render = FORMATS[fmt]
-    title = "ledger" if kind == "ledger" else "escalations"
+    title = "ledger" if table == "ledger" else "escalations"
     return render(rows, columns, title), mimetype, f"{title}.{fmt}"
