@@ -20,11 +20,15 @@ _lock = threading.Lock()
 def _jobs():
     from .services.notices import mailer
     from .services.deadlines import reports, sweep, timers
+    from .services.records import chain_check
+    from .services.households import overdue
     return {
         "sweep": (60, lambda: sweep.sweep()),
         "timers": (60, lambda: timers.refresh_due_timers()),
         "outbox": (60, lambda: mailer.deliver_outbox()),
+        "overdue_resettlement": (3600, lambda: overdue.sweep_overdue()),
         "monthly": (3600, lambda: reports.run_monthly()),
+        "audit_head": (3600, lambda: chain_check.export_head()),
     }
 
 

@@ -74,6 +74,9 @@ def upgrade():
                               unique=False)
         batch_op.create_index(batch_op.f('ix_overdue_cases_household_id'), ['household_id'],
                               unique=False)
+        batch_op.create_index('uq_overdue_cases_open_household', ['household_id'], unique=True,
+                              sqlite_where=sa.text('closed_on IS NULL'),
+                              postgresql_where=sa.text('closed_on IS NULL'))
 
 
 def downgrade():

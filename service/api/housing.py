@@ -57,7 +57,7 @@ class DryRunSchema(Schema):
     dry_run = fields.Boolean(load_default=False)
 
 
-class ImportResultSchema(Schema):
+class UnitImportResultSchema(Schema):
     rows = fields.Integer()
     imported = fields.Integer()
     dry_run = fields.Boolean()
@@ -136,7 +136,7 @@ def show(unit_id):
 @blp.doc(security=BEARER)
 @blp.arguments(DryRunSchema(), location="query")
 @blp.arguments(UploadFileSchema(), location="files")
-@blp.response(200, ImportResultSchema)
+@blp.response(200, UnitImportResultSchema)
 def import_units(query, files):
     """Import units from XLSX (template: GET /housing-units/template); any bad row answers
     422 with `errors` per row and column and imports nothing; `dry_run=true` only checks."""

@@ -1,7 +1,7 @@
 """Resettlement-housing pool (安置房源, one row per unit) and overdue-resettlement cases (逾期未安置)."""
 import datetime as dt
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -62,6 +62,9 @@ class OverdueCase(db.Model):
     __table_args__ = (
         Index("ix_overdue_cases_open", "closed_on", "district"),
         Index("ix_overdue_cases_project", "project_id", "closed_on"),
+        # One open case per household: of two sweepers only one opens it.
+        Index("uq_overdue_cases_open_household", "household_id", unique=True,
+              sqlite_where=text("closed_on IS NULL"), postgresql_where=text("closed_on IS NULL")),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(index=True)

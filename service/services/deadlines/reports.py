@@ -9,6 +9,7 @@ from ...extensions import db
 from ...models import District, Escalation, JobRun, MonthlyReport, Project, Task
 from ...roles import may_see_district
 from ..records.audit import record
+from ..households.progress import district_figures
 from .levels import start_of_day
 from ..errors import NotFound
 from .escalations import require_supervisor
@@ -88,6 +89,14 @@ def compile_report(district, month):
         "households_handed_over": sum(int((p.data or {}).get("households_handed_over") or 0)
                                       for p in projects),
     }
+    # The household register's figures (签约率, 交房率, 安置率, 办证率, overdue resettlement by
+    # type) go in automatically; where the district has a register, its counts replace the
+    # totals typed on the handover forms.
+    resettlement = data["resettlement"] = district_figures(district)
+    if resettlement["households"]:
+        data.update(households=resettlement["households"],
+                    households_signed=resettlement["signed"],
+                    households_handed_over=resettlement["handed_over"])
     return data
 
 
