@@ -56,6 +56,30 @@ def _project_of_task(task_id):
     return select(target.c.project_id).where(target.c.id == task_id).scalar_subquery()
 
 
+def lock_project_of(task_id):
+    """Lock the project row of a task before any action writes to the task's row: one lock
+    order (project, then task rows) for completions, claims, unclaims, transfers, releases
+    and drafts. A claim that updated the row first and then, for its audit row's foreign key,
+    waited on the project row a completion held would deadlock with that completion (which
+    waits on the task row). SQLite has no row locks: its write transaction holds the
+    database's lock already."""
+    if has_row_locks(db.session.get_bind().dialect):
+        db.session.execute(select(Project.id).where(
+            Project.id == _project_of_task(task_id)).with_for_update())
+
+
+def lock_claimed_rows(user_id):
+    """Lock the open rows an official has claimed, their projects' rows first (the order a
+    completion takes), and return the rows; for actions that release them all."""
+    claimed = and_(Task.status == "open", Task.claimed_by_id == user_id)
+    if has_row_locks(db.session.get_bind().dialect):
+        db.session.execute(select(Project.id).where(
+            Project.id.in_(select(Task.project_id).where(claimed)))
+            .order_by(Project.id).with_for_update())
+    return db.session.scalars(select(Task).where(claimed).order_by(Task.id)
+                              .with_for_update(of=Task)).all()
+
+
 def _read_task(task_id, for_completion=False):
     """(task row with its project, the project's other open rows by spiff id) in one query;
     the other rows only `for_completion`, which first locks the project row."""
@@ -66,9 +90,7 @@ def _read_task(task_id, for_completion=False):
         # Read in the same statement as the lock, the rows would be those of the statement's
         # snapshot, taken before a completion that held the lock had committed: it would
         # cancel that completion's row.
-        if has_row_locks(db.session.get_bind().dialect):
-            db.session.execute(select(Project.id).where(
-                Project.id == _project_of_task(task_id)).with_for_update())
+        lock_project_of(task_id)
         # The task and the project's other open rows in one read; both sides of the OR use
         # an index (the key; project and status). The project comes joined (Task.project).
         condition = or_(Task.id == task_id, and_(Task.project_id == _project_of_task(task_id),
@@ -100,6 +122,7 @@ def _visible(user, task):
 
 
 def _actionable(user, task_id):
+    lock_project_of(task_id)  # every caller writes to the row: lock as completions do, first
     return _may_act(user, get_task(user, task_id))
 
 

@@ -142,6 +142,7 @@ def release(user, task_id, reason, locale="zh"):
     illness) back to the office's queue, with a reason; audited. Commits."""
     if user.role != "supervisor":
         raise Forbidden("only a supervisor can release a claimed task")
+    tasks.lock_project_of(task_id)  # the project row before the task's, as completions do
     task = tasks.get_task(user, task_id)
     if task.status != "open":
         raise Conflict("this task is no longer open")

@@ -13,6 +13,7 @@ from ...models import Street, Task, User
 from ...roles import ROLES, may_act_on
 from ...textcheck import bad_text
 from ..errors import Invalid, NotFound
+from ..approval.tasks import lock_claimed_rows
 from ..people.users import EMAIL, check_user_fields, create_user
 from ..records.audit import record
 from .places import resolve
@@ -97,8 +98,7 @@ def change_official(username, values, actor=None):
         raise Invalid("the official cannot be changed", errors=errors)
     before = {k: getattr(user, k) for k in OFFICE_FIELDS + ("display_name", "email")}
     # Locked like disable_user: a completion in flight commits first or finds the claim gone.
-    db.session.scalars(select(Task.id).where(Task.status == "open", Task.claimed_by_id == user.id)
-                       .with_for_update()).all()
+    lock_claimed_rows(user.id)  # their projects' rows first, the order completions take
     released = held_tasks(user, office)
     for task in released:
         task.claimed_by_id, task.claimed_at = None, None

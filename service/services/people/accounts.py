@@ -5,8 +5,9 @@ Each change is one transaction with its audit rows; the CLI (`flask users …`) 
 from sqlalchemy import select
 
 from ...extensions import db
-from ...models import Task, User
+from ...models import User
 from ...textcheck import bad_text
+from ..approval.tasks import lock_claimed_rows
 from ..records.audit import record
 from ..errors import Conflict, Invalid, NotFound
 
@@ -30,9 +31,7 @@ def disable_user(username, reason, actor=None):
     user.token_version += 1  # every bearer token issued so far carries the old version
     # Locked, so a completion by the official in flight either commits first or finds the
     # claim gone (its conditional UPDATE then matches nothing: 409).
-    claimed = db.session.scalars(select(Task).where(
-        Task.status == "open", Task.claimed_by_id == user.id).order_by(Task.id)
-        .with_for_update(of=Task)).all()
+    claimed = lock_claimed_rows(user.id)
     for task in claimed:
         task.claimed_by_id, task.claimed_at = None, None
         record("release", actor, task.project, task, step=task.step, official=username,
