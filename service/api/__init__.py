@@ -15,3 +15,6 @@ def register(api, csrf):
                    reports, definitions, process_drafts, outbox, housing, resettlement):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
+    from . import organisation
+    csrf.exempt(organisation.blp)
+    api.register_blueprint(organisation.blp)

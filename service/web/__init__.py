@@ -14,6 +14,9 @@ def register(app):
     if entry not in helpers.NAV:
         helpers.NAV.append(entry)
     deadlines_nav.register(app)
+    from . import account, admin_org
+    account.register(app)
+    admin_org.register(app)
     desk_home.register(app)
     helpers.register(app)
     labels.register(app)

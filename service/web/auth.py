@@ -39,6 +39,8 @@ def login():
         if user is not None:
             login_user(user)
             session.permanent = True
+            from ..services.people.signins import record_sign_in
+            record_sign_in(user, request.remote_addr)
             return redirect(safe_next(request.args.get("next")) or url_for("desk.home"))
         error = _("Wrong username or password.")
     return render_template("login.html", form=form, error=error), 401 if error else 200

@@ -61,13 +61,17 @@ def _office(values):
     return office, errors
 
 
+def claimed_tasks(user):
+    """The open tasks `user` has claimed, by id."""
+    return db.session.scalars(select(Task).where(
+        Task.status == "open", Task.claimed_by_id == user.id).order_by(Task.id)).all()
+
+
 def held_tasks(user, office):
     """The open tasks `user` has claimed that they could no longer act on in `office`."""
     future = SimpleNamespace(role=office["role"], district=office["district"],
                              department=office["department"])
-    claimed = db.session.scalars(select(Task).where(
-        Task.status == "open", Task.claimed_by_id == user.id).order_by(Task.id)).all()
-    return [t for t in claimed if not may_act_on(future, t)]
+    return [t for t in claimed_tasks(user) if not may_act_on(future, t)]
 
 
 def preview_change(username, values):
