@@ -42,13 +42,15 @@ def test_objection_sends_the_plan_back_to_the_district_with_a_notice(as_user):
     assert notices(as_user("dept_urban_management")) == []  # not asked to sign this project
     sign_off_all(as_user, pid, objections={"audit": "审计意见：补偿预算需复核"})
     office = as_user("jingkou_office")
-    assert [n["kind"] for n in notices(office, "task_returned")] == ["task_returned"]
+    revise = office.task_for(pid, "revise_after_signoff")
+    [note] = [n for n in notices(office) if n["task_id"] == revise["id"]]
+    assert note["subject"] == "【待办】西津渡棚户区改造：根据会签意见修改"
 
 
 def test_each_role_lands_on_its_own_page(client, web_login):
     expected = {"jingkou_office": "/desk/queue", "dept_audit": "/desk/queue",
                 "city_supervisor": "/supervision/", "leading_group_office": "/supervision/",
-                "policy": "/desk/processes/", "admin": "/admin/"}
+                "policy": "/desk/processes", "admin": "/admin/"}
     for username, path in expected.items():
         landed = web_login(username)
         assert landed.status_code == 302

@@ -15,6 +15,8 @@ ACTION_LABELS = {
     "attach": L("File uploaded"), "transfer": L("Transferred"), "export": L("Archive exported"),
     "deploy": L("Process deployed"), "escalate": L("Escalated"), "remind": L("Reminder sent"),
     "release": L("Released to the office's queue"),
+    "print_form": L("Approval form printed"), "urge": L("Urged"),
+    "escalation_closed": L("Closed off"), "due_recomputed": L("Due date recomputed"),
 }
 OUTCOME_LABELS = {"approve": L("Approve"), "return": L("Return for revision"),
                   "reject": L("Reject"), "object": L("Object")}
@@ -91,11 +93,25 @@ def days_text(days):
     return _("%(n)s working days left", n=days)
 
 
+def display_value(spec, value):
+    """A stored value of a form field as page text in the page language."""
+    return display(spec, value, lambda label: pick(label, lang()))
+
+
+def attachment_name(attachment_id):
+    """An attachment's file name (shown instead of its number)."""
+    from ..extensions import db
+    from ..models import Attachment
+    row = db.session.get(Attachment, attachment_id) if isinstance(attachment_id, int) else None
+    return row.filename if row is not None else str(attachment_id)
+
+
 def register(app):
     """Install the label filters."""
     for fn in (status_label, action_label, outcome_label, task_title, days_text, step_label):
         app.jinja_env.filters[fn.__name__] = fn
-    app.jinja_env.globals.update(step_title=step_title, fact_label=fact_label,
+    app.jinja_env.globals.update(display_value=display_value, attachment_name=attachment_name,
+                                 step_title=step_title, fact_label=fact_label,
                                  fact_value=fact_value, fact_type=fact_type,
                                  input_value=input_value, money_text=money_text,
                                  date_bounds=date_bounds)

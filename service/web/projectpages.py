@@ -1,9 +1,11 @@
 """Project list, new project, project page (diagram, timeline, attachments), archive, files."""
+import io
+
 from flask import Blueprint, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..database import writes
-from ..services.records import archive, attachments
+from ..services.records import approval_form as approval_form_pdf, archive, attachments
 from ..services.approval import projects, projectview
 from ..services.errors import Forbidden
 from .helpers import NAV
@@ -65,8 +67,21 @@ def show(project_id):
 @writes
 def export(project_id):
     """The project archive (档案) as one ZIP."""
-    name, stream = archive.build_archive(current_user, project_id)
+    name, stream = archive.build_archive(
+        current_user, project_id, url_for("projects_web.show", project_id=project_id,
+                                          _external=True))
     return send_file(stream, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+@bp.route("/projects/<int:project_id>/approval-form.pdf")
+@login_required
+@writes
+def approval_form(project_id):
+    """The printable approval form (审批表) as a PDF; its QR code leads to this project's page."""
+    record_url = url_for("projects_web.show", project_id=project_id, _external=True)
+    name, content = approval_form_pdf.build_form(current_user, project_id, record_url)
+    return send_file(io.BytesIO(content), mimetype="application/pdf", as_attachment=False,
+                     download_name=name)
 
 
 @bp.route("/attachments/<int:attachment_id>")

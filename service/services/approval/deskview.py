@@ -5,6 +5,7 @@ from ...extensions import db
 from ...models import Project, Task
 from . import tasks
 from ..records.attachments import project_attachments
+from .record import objections_answered
 from .taskview import task_detail
 from .taskwork import colleagues, return_option
 
@@ -33,6 +34,7 @@ def task_page(user, task_id):
     return {"task": task, "form": task.form_definition,
             "attachments": project_attachments(task.project_id),
             "can_act": actor_may_act,
+            "objections": objections_answered(task) if task.status == "open" else [],
             "can_return": actor_may_act and return_option(task.form_definition)[0] is not None,
             "colleagues": colleagues(user, task) if task.claimed_by_id == user.id and
             task.status == "open" else []}

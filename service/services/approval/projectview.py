@@ -8,6 +8,7 @@ from ...engine.xmlsafe import parse_xml
 from ...extensions import db
 from ...models import District, Task
 from . import projects
+from .record import project_record
 from ..records.attachments import project_attachments
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -125,4 +126,5 @@ def project_page(user, project_id):
     events = projects.history(project)
     return {"project": project, "tasks": tasks, "current": [t for t in tasks if t.status == "open"],
             "events": events, "attachments": project_attachments(project.id),
-            "marks": diagram_marks(project, tasks, events)}
+            "marks": diagram_marks(project, tasks, events),
+            "record": project_record(project, tasks)}

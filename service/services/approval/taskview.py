@@ -46,6 +46,7 @@ def previous_step(task):
     return {"task_id": row.id, "step": row.step, "name": row.name, "outcome": row.outcome,
             "opinion": data.get("opinion") or data.get("revision_note"),
             "completed_by": row.completed_by.username if row.completed_by else None,
+            "completed_by_name": row.completed_by.display_name if row.completed_by else None,
             "completed_at": local_time(row.completed_at)}
 
 

@@ -12,11 +12,19 @@ from ...models.timestamps import as_aware
 from .attachments import project_attachments, stored_bytes
 from .exports import inert
 from .audit import record
+from .chain_check import audited_segment
+from .approval_form import form_name, render_form
+from .wording import HEADINGS, action_text, detail_text
+from ..notices.notices import split_name
+from ..policy.definitions import version_info
 from ..approval.projectview import project_page
 
 
-def _when(value):
-    return as_aware(value).astimezone(SHANGHAI).isoformat() if value else None
+def _when(value, fmt=None):
+    if not value:
+        return None
+    moment = as_aware(value).astimezone(SHANGHAI)
+    return moment.strftime(fmt) if fmt else moment.isoformat()
 
 
 def _task_dict(task):
@@ -41,23 +49,26 @@ def _member(row):
     return f"{row.id}-{row.filename}"
 
 
-def _timeline_csv(events):
+def _timeline_csv(events, step_name):
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["id", "at", "action", "actor", "actor_name", "task_id", "step", "detail"])
-    for e in events:
+    writer.writerow(HEADINGS)
+    for number, e in enumerate(events, start=1):
+        step = e.detail.get("step") or e.detail.get("from_step") or ""
+        decision, account = detail_text(e, step_name)
         writer.writerow([inert(v) for v in (
-            e.id, _when(e.at), e.action, e.actor.username if e.actor else "",
-            e.actor.display_name if e.actor else "", e.task_id or "",
-            e.detail.get("step") or e.detail.get("from_step") or "",
-            json.dumps(e.detail, ensure_ascii=False, sort_keys=True))])
+            number, _when(e.at, "%Y-%m-%d %H:%M"), action_text(e.action),
+            e.actor.display_name if e.actor else "系统", step_name(step) if step else "",
+            decision, account)])
     return "\ufeff" + out.getvalue()  # BOM so spreadsheet programs read the Chinese text
 
 
-def build_archive(user, project_id):
-    """(file name, seekable ZIP file) of a project the user may see; the export is audited."""
+def build_archive(user, project_id, record_url=None):
+    """(file name, seekable ZIP file) of a project the user may see, with its approval form
+    (审批表) when `record_url` (the project page its QR code leads to) is given; audited."""
     view = project_page(user, project_id)
     project, definition = view["project"], view["project"].definition
+    chain = audited_segment(project.id)
     attachments = project_attachments(project.id)
     data = {"id": project.id, "name": project.name, "district": project.district,
             "status": project.status, "plan_year": project.plan_year,
@@ -69,9 +80,12 @@ def build_archive(user, project_id):
             "data": project.data, "tasks": [_task_dict(t) for t in view["tasks"]],
             "attachments": [_attachment_dict(a) for a in attachments]}
     members = {"project.json": json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"),
-               "timeline.csv": _timeline_csv(view["events"]).encode("utf-8"),
+               "timeline.csv": _timeline_csv(view["events"], _step_names(project)).encode("utf-8"),
                f"process/{definition.key}-v{definition.version}.bpmn":
                    definition.bpmn_xml.encode("utf-8")}
+    if record_url:
+        members[form_name(project)] = render_form(project, record_url)[0]
+    members["audit-chain.json"] = json.dumps(chain, ensure_ascii=False, indent=2).encode()
     for key, form in sorted(definition.forms.items()):
         members[f"forms/{key}.json"] = json.dumps(form, ensure_ascii=False, indent=2).encode()
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
@@ -89,3 +103,16 @@ def build_archive(user, project_id):
     record("export", user, project, files=len(manifest), attachments=len(attachments))
     db.session.commit()
     return f"project-{project.id}-archive.zip", spool
+
+
+def _step_names(project):
+    """step key -> the step's Chinese name (its form title, else the diagram's name)."""
+    info = version_info(project.definition_id)
+
+    def name(step):
+        meta = info.meta["user_tasks"].get(step) or {}
+        form = info.forms.get(meta.get("form") or "") or {}
+        if form.get("title"):
+            return form["title"].get("zh", step)
+        return split_name(" ".join((meta.get("name") or step).split()))[0]
+    return name
