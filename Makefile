@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install bench bench-sweep translations
+.PHONY: run test install bench bench-sweep translations fonts
 
 ASSETS := service/static/dist/.built-stamp
 
@@ -23,7 +23,16 @@ $(ASSETS): package.json package-lock.json assets/*.js assets/*.mjs
 translations: $(STAMP)
 	$(BIN)/pybabel compile --statistics -d service/translations
 
-install: $(STAMP) $(ASSETS) translations
+# The approval form (审批表) PDF needs a Chinese font from Debian's packages.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
+
+fonts:
+	@test -e $(CJK_FONT) || test -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || \
+	  { if [ "$$(id -u)" = 0 ]; then apt-get install -y -q fonts-wqy-zenhei || \
+	      { apt-get update -q && apt-get install -y -q fonts-wqy-zenhei; }; \
+	    else sudo apt-get install -y -q fonts-wqy-zenhei; fi; }
+
+install: $(STAMP) $(ASSETS) translations fonts
 
 run: install
 	$(BIN)/flask --app service init-db
