@@ -120,6 +120,9 @@ def register(app):
 
     from .cli_users import users_group
     app.cli.add_command(users_group)
+
+    from .cli_audit import audit_group
+    app.cli.add_command(audit_group)
     from . import cli_org
     cli_org.register(app)
 

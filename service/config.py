@@ -84,6 +84,9 @@ class Config:
     SCHEDULER_ENABLED = flag("SCHEDULER_ENABLED", True)
     # Also write every instance state the slow reference way and fail on any difference.
     ENGINE_CHECK_DUMPS = flag("ENGINE_CHECK_DUMPS", False)
+    # The scheduler appends the audit chain's head here (and logs it) every hour; keep the
+    # file away from the database server so a cut-off tail of the trail still shows.
+    AUDIT_HEAD_FILE = os.environ.get("AUDIT_HEAD_FILE", str(ROOT / "instance" / "audit-heads.jsonl"))
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = number("SMTP_PORT", 25, minimum=1)
     SMTP_TLS = flag("SMTP_TLS", False)

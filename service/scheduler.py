@@ -20,6 +20,7 @@ _lock = threading.Lock()
 def _jobs():
     from .services.notices import mailer
     from .services.deadlines import reports, sweep, timers
+    from .services.records import chain_check
     from .services.households import overdue
     return {
         "sweep": (60, lambda: sweep.sweep()),
@@ -27,6 +28,7 @@ def _jobs():
         "outbox": (60, lambda: mailer.deliver_outbox()),
         "overdue_resettlement": (3600, lambda: overdue.sweep_overdue()),
         "monthly": (3600, lambda: reports.run_monthly()),
+        "audit_head": (3600, lambda: chain_check.export_head()),
     }
 
 

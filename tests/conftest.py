@@ -25,6 +25,7 @@ def make_config(tmp_path):
         SQLALCHEMY_DATABASE_URI = database_url(
             os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}")
         UPLOAD_DIR = tmp_path / "uploads"
+        AUDIT_HEAD_FILE = tmp_path / "audit-heads.jsonl"
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         SCHEDULER_ENABLED = False
         SQLITE_CHECKPOINT_SECONDS = 0  # no thread per test app; test_process_tuning.py runs one

@@ -1,9 +1,7 @@
 """Writing audit events (in the caller's transaction)."""
-from sqlalchemy import insert
-
 from ...extensions import db
-from ...models import AuditEvent
 from ..runtime import runtime
+from .chain import buffer
 
 
 def event(action, actor=None, project=None, task=None, **detail):
@@ -14,10 +12,10 @@ def event(action, actor=None, project=None, task=None, **detail):
 
 
 def write(events):
-    """Append audit events in one Core INSERT in the session's transaction (no ORM objects:
-    events are append-only and nothing holds them); they commit with the change."""
+    """Append audit events to the hash chain in the session's transaction: they are inserted,
+    chained, just before it commits (chain.py), and vanish with it if it rolls back."""
     if events:
-        db.session.execute(insert(AuditEvent.__table__), events)
+        buffer(db.session, events)
 
 
 def record(action, actor=None, project=None, task=None, **detail):

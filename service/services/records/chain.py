@@ -1,0 +1,87 @@
+"""The audit trail's hash chain: appending in the committing transaction, and verifying it.
+
+Audit rows are buffered on the session (`buffer`) and appended just before the transaction
+commits: the chain head's row lock is then taken last and held only for the commit, so it
+never stands between two transactions' other locks (no deadlock) and parallel commits cannot
+fork the chain.
+"""
+import datetime as dt
+import hashlib
+import json
+
+from sqlalchemy import event as sa_event, insert, select, update
+from sqlalchemy.orm import Session
+
+from ...extensions import db
+from ...models.audit import AuditChainHead, AuditEvent
+
+_PENDING = "audit_pending"
+HASHED = ("seq", "action", "actor_id", "project_id", "task_id", "at", "detail")
+
+
+def _when(value):
+    return value.isoformat(timespec="microseconds") if isinstance(value, dt.datetime) else value
+
+
+def canonical(row):
+    """The bytes a row's hash covers: its chain position and content as sorted JSON. The detail
+    goes through one JSON round trip first, so it hashes as it reads back from the database."""
+    content = {k: row[k] for k in HASHED}
+    content["at"] = _when(content["at"])
+    content["detail"] = json.loads(json.dumps(content["detail"] or {}, default=str))
+    return json.dumps(content, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":")).encode("utf-8")
+
+
+def row_hash(row, prev_hash):
+    """SHA-256 (hex) over the previous row's hash and this row's canonical content."""
+    return hashlib.sha256(prev_hash.encode("ascii") + b"\n" + canonical(row)).hexdigest()
+
+
+def buffer(session, rows):
+    """Keep audit rows to append when the session's transaction commits."""
+    session.info.setdefault(_PENDING, []).extend(rows)
+
+
+def pending(session):
+    """Audit rows recorded in the current transaction and not yet appended."""
+    return list(session.info.get(_PENDING, ()))
+
+
+def append(session, rows):
+    """Append rows to the chain now: lock the head, hash each row after the one before, insert
+    them and move the head, all in the session's transaction."""
+    head = session.execute(
+        update(AuditChainHead).where(AuditChainHead.id == 1)
+        .values(seq=AuditChainHead.seq + len(rows))
+        .returning(AuditChainHead.seq, AuditChainHead.hash)).one()
+    seq, prev = head.seq - len(rows), head.hash
+    chained = []
+    for row in rows:
+        seq += 1
+        row = {**row, "seq": seq, "prev_hash": prev}
+        row["hash"] = prev = row_hash(row, row["prev_hash"])
+        chained.append(row)
+    session.execute(insert(AuditEvent.__table__), chained)
+    session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(hash=prev))
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _append_pending(session):
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.flush()  # rows they refer to (projects, tasks) exist first
+        append(session, rows)
+
+
+@sa_event.listens_for(Session, "after_transaction_end")
+def _drop_pending(session, transaction):
+    # A rolled-back transaction's audit rows go with it (a committed one has none left).
+    if transaction.parent is None:
+        session.info.pop(_PENDING, None)
+
+
+def head():
+    """(seq, hash) of the chain's last row as the head row records it."""
+    row = db.session.get(AuditChainHead, 1)
+    return (row.seq, row.hash) if row is not None else (0, "")
