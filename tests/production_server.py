@@ -90,6 +90,13 @@ class Server:
                 found.append(int(stat.parent.name))
         return found
 
+    def kill_worker(self, pid):
+        """SIGKILL one worker; the master starts another in its place."""
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
     def kill(self):
         """SIGKILL the master and its workers at once, as a crash of the machine's service."""
         for pid in [*self.workers(), self.process.pid]:
