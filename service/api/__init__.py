@@ -6,13 +6,15 @@ def register(api, csrf):
     from . import attachments, auth, calendar, definitions, escalations, inbox, outbox, \
         process_drafts, projects, reports, taskactions, tasks
     from . import housing, resettlement
+    from . import households
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer",
                        "description": "token from POST /api/v1/auth/token"})
     from .errordocs import register_components
     register_components(api.spec)
     for module in (auth, projects, tasks, taskactions, attachments, calendar, escalations, inbox,
-                   reports, definitions, process_drafts, outbox, housing, resettlement):
+                   reports, definitions, process_drafts, outbox, housing, resettlement,
+                   households):
         csrf.exempt(module.blp)
         api.register_blueprint(module.blp)
     from . import organisation

@@ -33,7 +33,15 @@ def task_row(task):
             "completed_at": local_time(task.completed_at), "outcome": task.outcome,
             "facts": task.facts,
             "deadline_level": deadline_level(task),
-            "completed_late": task.completed_late}
+            "completed_late": task.completed_late,
+            "household_id": task.household_id, "household": household_label(task)}
+
+
+def household_label(task):
+    """{number, head_name} of a household task's household (户号, 户主), else None."""
+    household = task.household if task.household_id is not None else None
+    return {"number": household.number, "head_name": household.head_name} if household \
+        else None
 
 
 def complete_result(project, next_steps):

@@ -3,7 +3,7 @@ from marshmallow import Schema, fields, validate
 
 from ..converters import LARGEST_ID
 from ..services.policy.definitions import version_info
-from .plain import deadline_level, local_time
+from .plain import deadline_level, household_label, local_time
 
 
 class LocalDateTime(fields.DateTime):
@@ -78,6 +78,10 @@ class TaskSchema(Schema):
         deadline_level,
         metadata={"description": "highest deadline level reached: yellow, red, level2"})
     completed_late = fields.Boolean(allow_none=True)
+    household_id = fields.Integer(allow_none=True, metadata={
+        "description": "the household whose own process this task is a step of (一户一档)"})
+    household = fields.Function(household_label, metadata={
+        "description": "{number, head_name} of the household, or null"})
 
 
 class AuditEventSchema(Schema):

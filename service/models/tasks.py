@@ -57,5 +57,8 @@ class Task(db.Model):
     draft: Mapped[dict | None] = mapped_column(JSON)
     facts: Mapped[dict | None] = mapped_column(JSON)
     project = relationship("Project", lazy="joined")
+    # Queues name the household of a household task (issue 16): joined by its key, like the
+    # project, so a page of rows is one query.
+    household = relationship("Household", lazy="joined")
     claimed_by = relationship("User", foreign_keys=[claimed_by_id])
     completed_by = relationship("User", foreign_keys=[completed_by_id])

@@ -87,7 +87,8 @@ def sync_tasks(project, instance, now, open_rows=None):
     definition = version_info(project.definition_id)
     if open_rows is None:
         open_rows = {row.spiff_id: row for row in db.session.scalars(
-            select(Task).where(Task.project_id == project.id, Task.status == "open")
+            select(Task).where(Task.project_id == project.id, Task.status == "open",
+                               Task.household_id.is_(None))  # households run their own
             .execution_options(populate_existing=True))}
     ready = instance.ready_user_tasks()
     ready_ids = {t.id for t in ready}

@@ -6,7 +6,7 @@ from ...engine import EngineError, TaskNotReady
 from ...database import has_row_locks
 from ...extensions import db
 from ...forms import FormInvalid, validate_submission
-from ...models import Project, Task
+from ...models import Household, Project, Task
 from ...roles import may_act_on, may_see_district
 from .. import signals
 from ..records.attachments import reference_problems
@@ -94,7 +94,8 @@ def _read_task(task_id, for_completion=False):
         # The task and the project's other open rows in one read; both sides of the OR use
         # an index (the key; project and status). The project comes joined (Task.project).
         condition = or_(Task.id == task_id, and_(Task.project_id == _project_of_task(task_id),
-                                                 Task.status == "open"))
+                                                 Task.status == "open",
+                                                 Task.household_id.is_(None)))
     else:
         condition = Task.id == task_id
     task, others = None, {}
@@ -183,7 +184,7 @@ def unclaim(user, task_id):
 def form_context(task):
     """Process data a task's form sees and its rules may read."""
     context = dict(task.project.data or {})
-    meta = version_info(task.project.definition_id).meta["user_tasks"].get(task.step, {})
+    meta = version_info(definition_id_of(task)).meta["user_tasks"].get(task.step, {})
     if meta.get("department_item"):
         context[meta["department_item"]] = task.department
     return context
@@ -191,7 +192,7 @@ def form_context(task):
 
 def task_form(task):
     """The form definition of the task, from the version its project runs on."""
-    forms = version_info(task.project.definition_id).forms
+    forms = version_info(definition_id_of(task)).forms
     return forms.get(task.form) or {"key": task.form, "fields": []}
 
 
@@ -200,13 +201,26 @@ def validate_for_task(task, raw, locale):
     try:
         values = validate_submission(task_form(task), raw, form_context(task), locale,
                                      runtime().engine.evaluator,
-                                     cache_key=(task.project.definition_id, task.form))
+                                     cache_key=(definition_id_of(task), task.form))
     except FormInvalid as exc:
         raise Invalid("the form has errors", errors=exc.errors) from None
     errors = reference_problems(task, values, locale)
     if errors:
         raise Invalid("the form has errors", errors=errors)
     return values
+
+
+#: Completions of rows whose workflow is not their project's own, by the column naming the
+#: owner (issue 16: `household_id`, registered by services/households/process.py); each
+#: loads, locks and saves only that owner's instance.
+OWNED_COMPLETIONS = {}
+
+
+def definition_id_of(task):
+    """The process version a task row runs on: its household's (issue 16), else its project's."""
+    if task.household_id is not None:
+        return db.session.get(Household, task.household_id).definition_id
+    return task.project.definition_id
 
 
 def complete(user, task_id, raw, locale="zh"):
@@ -216,6 +230,9 @@ def complete(user, task_id, raw, locale="zh"):
     _may_act(user, _visible(user, task))
     if task.claimed_by_id not in (None, user.id):
         raise Conflict("another official has claimed this task")
+    for column, completion in OWNED_COMPLETIONS.items():
+        if getattr(task, column) is not None:  # a household's task: its own instance only
+            return completion(user, task, raw, locale)
     values = validate_for_task(task, raw, locale)
     form = task_form(task)
     decision = next((f["name"] for f in form["fields"] if f.get("decision")), None)

@@ -1,0 +1,102 @@
+"""Reading the register: the household list (filters, paging) and one household's file."""
+import datetime as dt
+
+from sqlalchemy import and_, or_, select
+
+from ...extensions import db
+from ...models import AuditEvent, Attachment, Household, Task
+from ..approval.projects import get_project
+from ..errors import Invalid
+from ..paging import page_of
+from ..records.audit import record
+from ..runtime import runtime
+from .access import audit_full_view, get_household, personal, require_editor, \
+    sees_personal_data
+from .gate import SETTLED
+
+EDITABLE = ("building", "phone", "address", "family_size", "unsettled_reason")
+
+
+def overdue_condition(today):
+    """Not resettled (nor paid) by the promised resettlement date (逾期未安置)."""
+    return and_(Household.promised_on.isnot(None), Household.promised_on < today,
+                Household.resettled_on.is_(None), Household.paid_on.is_(None))
+
+
+def list_households(user, project_id, status=None, overdue=None, q=None, building=None,
+                    settled=None, page=1, per_page=50):
+    """A page of a project's households, personal data masked (lists never show it in full)."""
+    project = get_project(user, project_id)
+    query = select(Household).where(Household.project_id == project.id)
+    if status:
+        query = query.where(Household.status == status)
+    if building:
+        query = query.where(Household.building == building)
+    if overdue is not None:
+        condition = overdue_condition(runtime().clock.today())
+        query = query.where(condition if overdue else ~condition)
+    if settled is not None:
+        query = query.where(SETTLED if settled else ~SETTLED)
+    if q:
+        like = f"%{q}%"
+        query = query.where(or_(Household.number.like(like), Household.head_name.like(like),
+                                Household.address.like(like)))
+    rows, total = page_of(query, (Household.number, Household.id), page, per_page)
+    today = runtime().clock.today()
+    for row in rows:
+        row.personal = personal(row, full=False)
+        row.overdue = is_overdue(row, today)
+    return rows, total
+
+
+def is_overdue(household, today):
+    """Whether the household is past its promised resettlement date and not resettled."""
+    return bool(household.promised_on and household.promised_on < today
+                and household.resettled_on is None and household.paid_on is None)
+
+
+def household_file(user, household_id, where="api"):
+    """One household's file: data (full personal data only for the district office of its
+    district, each such view audited), its tasks and its history."""
+    household = get_household(user, household_id)
+    full = sees_personal_data(user, household)
+    household.personal = personal(household, full)
+    household.overdue = is_overdue(household, runtime().clock.today())
+    household.tasks = db.session.scalars(select(Task).where(Task.household_id == household.id)
+                                         .order_by(Task.id)).all()
+    task_ids = [t.id for t in household.tasks]
+    household.history = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.project_id == household.project_id,
+        or_(AuditEvent.task_id.in_(task_ids) if task_ids else False,
+            AuditEvent.detail["household_id"].as_integer() == household.id))
+        .order_by(AuditEvent.id)).all()
+    household.attachments = db.session.scalars(select(Attachment).where(
+        Attachment.task_id.in_(task_ids)).order_by(Attachment.id)).all() if task_ids else []
+    if full:
+        audit_full_view(user, household, where)
+        db.session.commit()
+    return household
+
+
+def edit_household(user, household_id, changes):
+    """Change a household's editable fields; audited with the old and new values."""
+    household = get_household(user, household_id)
+    require_editor(user, household)
+    unknown = sorted(set(changes) - set(EDITABLE))
+    if unknown:
+        raise Invalid("these fields cannot be changed", errors={k: ["not editable"]
+                                                                for k in unknown})
+    before = {k: getattr(household, k) for k in changes}
+    for name, value in changes.items():
+        setattr(household, name, value)
+    household.updated_at = runtime().clock.now_naive()
+    masked = {"phone"}  # personal data stays out of the audit trail's readable detail
+    record("household_edit", user, household.project, household_id=household.id,
+           changed={k: ["***", "***"] if k in masked else [before[k], changes[k]]
+                    for k in changes if before[k] != changes[k]})
+    db.session.commit()
+    return household_file(user, household.id)
+
+
+def _date(value):
+    return value if isinstance(value, dt.date) else None
