@@ -19,9 +19,10 @@ def queue():
     project_id = request.args.get("project", type=int)
     step = request.args.get("step") or None
     page = max(request.args.get("page", 1, type=int) or 1, 1)
-    view = deskview.queue_page(current_user, scope, project_id, step, page)
+    text = (request.args.get("q") or "").strip()[:100] or None
+    view = deskview.queue_page(current_user, scope, project_id, step, page, text)
     return render_template("desk/queue.html", tab=scope, page=page, project_id=project_id,
-                           step=step, **view)
+                           step=step, q=text or "", **view)
 
 
 def _back(task_id):

@@ -26,12 +26,15 @@ def index():
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     year = request.args.get("year", type=int)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
+    text = (request.args.get("q") or "").strip()[:100] or None
+    step = (request.args.get("step") or "").strip()[:100] or None
     rows, total, current = projectview.project_list(current_user, district, status, year,
-                                                    page, PER_PAGE)
+                                                    page, PER_PAGE, text, step)
     return render_template("desk/projects.html", rows=rows, total=total, current=current,
                            page=page, pages=page_count(total, PER_PAGE),
                            district=district, status=status, year=year, statuses=STATUSES,
-                           districts=projectview.district_codes())
+                           districts=projectview.district_codes(), q=text or "", step=step,
+                           steps=projectview.step_choices())
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])

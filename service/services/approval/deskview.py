@@ -12,18 +12,19 @@ from .taskwork import colleagues, return_option
 PER_PAGE = 50
 
 
-def queue_page(user, scope="queue", project_id=None, step=None, page=1):
-    """A page of a queue tab, its total, and the projects and steps it can be filtered by."""
+def queue_page(user, scope="queue", project_id=None, step=None, page=1, text=None):
+    """A page of a queue tab, its total, the steps it can be filtered by and the project a
+    link chose (the search box finds projects by name or document number)."""
     order = "completed" if scope == "done" else "due"
-    rows, total = tasks.list_tasks(user, scope, project_id, step, page, PER_PAGE, order)
+    rows, total = tasks.list_tasks(user, scope, project_id, step, page, PER_PAGE, order,
+                                   text=text)
     condition = tasks.scope_condition(user, scope)
-    projects = db.session.execute(
-        select(Project.id, Project.name).join(Task, Task.project_id == Project.id)
-        .where(condition).distinct().order_by(Project.name).limit(500)).all()
     steps = db.session.execute(select(Task.step, Task.name).where(condition).distinct()
                                .order_by(Task.step)).all()
+    chosen = db.session.scalar(select(Project.name).where(Project.id == project_id)) \
+        if project_id else None
     return {"rows": rows, "total": total, "pages": max((total + PER_PAGE - 1) // PER_PAGE, 1),
-            "projects": projects, "steps": sorted(set(steps))}
+            "project_name": chosen, "steps": sorted(set(steps))}
 
 
 def task_page(user, task_id):

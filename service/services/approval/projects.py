@@ -10,6 +10,7 @@ from ..errors import Forbidden, NotFound
 from .instances import keep, save_instance
 from ..runtime import runtime
 from ..paging import page_of
+from .search import filter_projects
 
 STARTER_ROLES = ("district_office",)
 
@@ -57,9 +58,11 @@ def may_see_project(user, project):
                               Task.department == user.department).limit(1)) is not None
 
 
-def list_projects(user, district=None, status=None, year=None, page=1, per_page=50):
-    """A page of visible projects, newest first, with the total count."""
-    query = visible_query(user)
+def list_projects(user, district=None, status=None, year=None, page=1, per_page=50, text=None,
+                  step=None):
+    """A page of visible projects, newest first, with the total count; `text` searches names
+    and document numbers, `step` keeps projects at that step."""
+    query = filter_projects(visible_query(user), text, step)
     for column, value in ((Project.district, district), (Project.status, status),
                           (Project.plan_year, year)):
         if value:

@@ -14,15 +14,23 @@ from ..records.attachments import project_attachments
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 
-def project_list(user, district=None, status=None, year=None, page=1, per_page=50):
+def project_list(user, district=None, status=None, year=None, page=1, per_page=50, text=None,
+                 step=None):
     """A page of visible projects with their open steps: (rows, total, {project id: [tasks]})."""
-    rows, total = projects.list_projects(user, district, status, year, page, per_page)
+    rows, total = projects.list_projects(user, district, status, year, page, per_page, text,
+                                         step)
     current = {p.id: [] for p in rows}
     if rows:
         for task in db.session.scalars(select(Task).where(
                 Task.project_id.in_(list(current)), Task.status == "open").order_by(Task.id)):
             current[task.project_id].append(task)
     return rows, total, current
+
+
+def step_choices():
+    """(step, name) of every step a project can be at, for the list's step filter."""
+    return sorted(set(db.session.execute(select(Task.step, Task.name).where(
+        Task.status == "open").distinct()).all()))
 
 
 def district_codes():

@@ -16,6 +16,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
 from ..runtime import runtime
 from ..paging import page_of
+from .search import filter_tasks
 
 RETURN_DECISIONS = {"return", "object"}
 
@@ -38,9 +39,10 @@ def scope_condition(user, scope):
 
 
 def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page=50,
-               order="due"):
-    """A page of the user's tasks: `queue` (unclaimed in role queue), `mine` or `done`."""
-    query = select(Task).where(scope_condition(user, scope))
+               order="due", text=None):
+    """A page of the user's tasks: `queue` (unclaimed in role queue), `mine` or `done`;
+    `text` searches the projects' names and document numbers."""
+    query = filter_tasks(select(Task).where(scope_condition(user, scope)), text)
     if project_id:
         query = query.where(Task.project_id == project_id)
     if step:
