@@ -13,6 +13,11 @@ from .services.errors import ServiceError, StorageFull
 DISK_FULL = "the server's disk is full; nothing was saved. Try again later and tell the " \
     "administrator"
 OUT_OF_RANGE = "a number or date in the request is out of range"
+LOST_RACE = "another request changed the same records at the same moment; nothing was saved. " \
+    "Reload and try again"
+# PostgreSQL's deadlock_detected and serialization_failure: the database rolled the
+# transaction back to let a concurrent one through.
+_LOST_RACE_STATES = {"40P01", "40001"}
 
 
 def disk_full(exc):
@@ -22,6 +27,13 @@ def disk_full(exc):
         return True
     # SQLite: SQLITE_FULL; PostgreSQL: class 53100 disk_full.
     return "database or disk is full" in str(cause) or getattr(cause, "sqlstate", None) == "53100"
+
+
+def lost_race(exc):
+    """Whether the database rolled a transaction back for a concurrent one (deadlock or
+    serialization failure). Every action takes its row locks in one order, so this is a
+    safety net: the loser of a race it did not foresee gets 409, not 500."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in _LOST_RACE_STATES
 
 
 def error_body(status, message, errors=None):
@@ -54,6 +66,9 @@ def register(app):
     @app.errorhandler(OSError)
     @app.errorhandler(OperationalError)
     def storage_full(exc):
+        if lost_race(exc):
+            from .services.errors import Conflict
+            return service_error(Conflict(LOST_RACE))
         if not disk_full(exc):
             raise exc  # any other fault stays a logged 500
         return service_error(StorageFull(DISK_FULL))

@@ -8,7 +8,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVICE_MESSAGES = ["another official has claimed this task", "this task is not yours to act on",
                     "this task is no longer open", "task not found", "project not found",
                     "attachment not found", "Not Found", "Forbidden",
-                    "this mail is no longer waiting to be sent", "no such mail in the outbox"]
+                    "this mail is no longer waiting to be sent", "no such mail in the outbox",
+                    "another request changed the same records at the same moment; nothing was "
+                    "saved. Reload and try again"]
 
 
 def test_every_extracted_message_is_translated():

@@ -3,9 +3,12 @@ transfer, release and complete of the same task at once, and the five parallel s
 one project completed at once. Exactly one winner per exclusive action, 409 for the others,
 never a 500; afterwards task rows match the workflow and the audit trail."""
 import threading
+import time
 from collections import Counter
 
-from flow import DEPARTMENTS, HANDOVER, PLAN, SIGN, STRAIGHT
+from sqlalchemy import text
+
+from flow import DEPARTMENTS, HANDOVER, PLAN, SIGN, STRAIGHT, open_steps, start
 from production_server import (Caller, Server, audit_trail, consistency_problems, done,
                                postgres_only, prepared_app)
 
@@ -173,3 +176,52 @@ def test_exclusive_actions_and_parallel_sign_offs_race_through_four_workers(tmp_
     finally:
         server.stop()
         done(app)
+
+
+def test_a_deadlock_the_database_breaks_answers_409_and_changes_nothing(app, as_user):
+    """A race no lock order foresaw (here another session holding the task row and then
+    wanting the project row the completion holds): PostgreSQL breaks the deadlock by rolling
+    the completion back; its caller gets 409 with a message, nothing is saved, and the same
+    completion then succeeds."""
+    from service.extensions import db
+    office = as_user("jingkou_office")
+    project_id = start(as_user)
+    task_id = office.task_for(project_id, "submit_plan")["id"]
+    answer = {}
+    with app.app_context():
+        other = db.engine.connect()
+        watcher = db.engine.connect()
+    try:
+        # This session waits long before checking for a deadlock: the completion's session
+        # (PostgreSQL's default, one second) finds it and is the one rolled back.
+        other.execute(text("SET deadlock_timeout = '60s'"))
+        other.execute(text("UPDATE tasks SET claimed_at = claimed_at WHERE id = :id"),
+                      {"id": task_id})
+        completing = threading.Thread(target=lambda: answer.update(response=office.post(
+            f"/api/v1/tasks/{task_id}/complete", json={"data": PLAN})))
+        completing.start()
+        for _ in range(600):  # until the completion waits on the task row this session holds
+            waiting = watcher.execute(text(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND pid <> pg_backend_pid()")).scalar()
+            watcher.rollback()
+            if waiting:
+                break
+            time.sleep(0.01)  # another process's progress; there is no clock to move
+        assert waiting, "the completion never waited on the task row"
+        other.execute(text("SELECT id FROM projects WHERE id = :id FOR UPDATE"),
+                      {"id": project_id})
+        completing.join(timeout=60)
+        other.rollback()
+    finally:
+        other.close()
+        watcher.close()
+    response = answer["response"]
+    assert response.status_code == 409, response.json
+    assert "try again" in response.json["message"]
+    assert open_steps(as_user, project_id) == ["submit_plan"]
+    history = office.get(f"/api/v1/projects/{project_id}").json["history"]
+    assert [e["action"] for e in history if e["action"] == "complete"] == []
+    again = office.post(f"/api/v1/tasks/{task_id}/complete", json={"data": PLAN})
+    assert again.status_code == 200, again.json
+    assert open_steps(as_user, project_id) == ["city_review"]
