@@ -46,6 +46,9 @@ def create_app(config=Config, clock=None):
     errors.register(app)
     inputguard.register(app)
     cli.register(app)
+    from .observability import init_logging, init_metrics
+    init_logging(app)
+    init_metrics(app)
     _configure_mappers()
     from .scheduler import start_embedded
     start_embedded(app)

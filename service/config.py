@@ -87,6 +87,12 @@ class Config:
     # The scheduler appends the audit chain's head here (and logs it) every hour; keep the
     # file away from the database server so a cut-off tail of the trail still shows.
     AUDIT_HEAD_FILE = os.environ.get("AUDIT_HEAD_FILE", str(ROOT / "instance" / "audit-heads.jsonl"))
+    # Logs: "json" (one object per line, with request id and official) or "text".
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # /readyz fails when no scheduler process beat (every 30 s) for this many seconds.
+    READY_HEARTBEAT_SECONDS = number("READY_HEARTBEAT_SECONDS", 180, minimum=31)
+    METRICS_ENABLED = flag("METRICS_ENABLED", True)
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = number("SMTP_PORT", 25, minimum=1)
     SMTP_TLS = flag("SMTP_TLS", False)

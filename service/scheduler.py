@@ -22,7 +22,10 @@ def _jobs():
     from .services.deadlines import reports, sweep, timers
     from .services.records import chain_check
     from .services.households import overdue
+    from .services.operations import heartbeat
     return {
+        # First, so /readyz sees this process alive before the slower jobs run.
+        "heartbeat": (heartbeat.BEAT_SECONDS, lambda: heartbeat.beat()),
         "sweep": (60, lambda: sweep.sweep()),
         "timers": (60, lambda: timers.refresh_due_timers()),
         "outbox": (60, lambda: mailer.deliver_outbox()),

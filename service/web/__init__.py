@@ -14,9 +14,10 @@ def register(app):
     if entry not in helpers.NAV:
         helpers.NAV.append(entry)
     deadlines_nav.register(app)
-    from . import account, admin_org
+    from . import account, admin_org, health
     account.register(app)
     admin_org.register(app)
+    app.register_blueprint(health.bp)
     desk_home.register(app)
     helpers.register(app)
     labels.register(app)

@@ -1,0 +1,1 @@
+"""Operations: readiness checks, the scheduler heartbeat, figures for /metrics."""
