@@ -6,7 +6,7 @@ import zipfile
 
 from pypdf import PdfReader
 
-from flow import APPROVE_REVIEW, FUNDS_OK, PLAN, STRAIGHT, sign_off_all, start
+from flow import APPROVE_REVIEW, FUNDS_OK, PLAN, run_straight, sign_off_all, start
 
 RETURN_REVIEW = {**APPROVE_REVIEW, "decision": "return", "opinion": "请补充入户调查台账。"}
 CITY_OPINION = "项目必要、紧迫、可行，同意。"
@@ -24,10 +24,8 @@ def objected_project(as_user):
     office.complete(pid, "submit_plan", PLAN)
     as_user("city_review").complete(pid, "city_review", {**APPROVE_REVIEW,
                                                          "opinion": CITY_OPINION})
-    for step, username, data in STRAIGHT[2:]:
-        if step == "check_funds":
-            data = {**FUNDS_OK, "opinion": FUNDS_OPINION}
-        as_user(username).complete(pid, step, data)
+    run_straight(as_user, pid, until="check_funds", start_at="file_compensation_plan")
+    as_user("jingkou_finance").complete(pid, "check_funds", {**FUNDS_OK, "opinion": FUNDS_OPINION})
     sign_off_all(as_user, pid, objections={"audit": AUDIT_OBJECTION})
     return pid
 

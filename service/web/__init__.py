@@ -7,8 +7,9 @@ def register(app):
         projectpages, taskpages
     from . import calendar_admin, deadlines_nav, desk_home, inbox, outbox_admin, supervision, \
         supervision_reports  # noqa
+    from . import overview
     for module in (auth, desk, taskpages, projectpages, supervision, calendar_admin, processes,
-                   process_tools, process_drafts, outbox_admin):
+                   process_tools, process_drafts, outbox_admin, overview):
         app.register_blueprint(module.bp)
     entry = ("processes.index", "Processes", ("policy_staff", "admin"))
     if entry not in helpers.NAV:

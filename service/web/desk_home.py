@@ -12,10 +12,10 @@ from .helpers import BADGES
 
 #: role -> landing endpoints, first one registered wins (others may add pages later).
 LANDING = {
-    "supervisor": ("supervision.overview", "supervision.escalation_list"),
-    "leading_group": ("supervision.overview", "supervision.escalation_list"),
+    "supervisor": ("supervision.escalation_list",),
+    "leading_group": ("supervision.escalation_list",),
     "policy_staff": ("processes.index",),
-    "admin": ("admin.index", "admin_pages.index", "calendar_admin.days"),
+    "admin": ("org_admin.users", "calendar_admin.days"),
 }
 
 

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from ..database import writes
 from ..services.records import approval_form as approval_form_pdf, archive, attachments
 from ..services.approval import projects, projectview
+from ..services.approval.search import DUE_FILTERS
 from ..services.errors import Forbidden
 from .helpers import NAV
 from .pageforms import page_count
@@ -28,13 +29,14 @@ def index():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     text = (request.args.get("q") or "").strip()[:100] or None
     step = (request.args.get("step") or "").strip()[:100] or None
+    due = request.args.get("due") if request.args.get("due") in DUE_FILTERS else None
     rows, total, current = projectview.project_list(current_user, district, status, year,
-                                                    page, PER_PAGE, text, step)
+                                                    page, PER_PAGE, text, step, due)
     return render_template("desk/projects.html", rows=rows, total=total, current=current,
                            page=page, pages=page_count(total, PER_PAGE),
                            district=district, status=status, year=year, statuses=STATUSES,
                            districts=projectview.district_codes(), q=text or "", step=step,
-                           steps=projectview.step_choices())
+                           steps=projectview.step_choices(), due=due)
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])

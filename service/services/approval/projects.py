@@ -59,10 +59,10 @@ def may_see_project(user, project):
 
 
 def list_projects(user, district=None, status=None, year=None, page=1, per_page=50, text=None,
-                  step=None):
+                  step=None, due=None):
     """A page of visible projects, newest first, with the total count; `text` searches names
     and document numbers, `step` keeps projects at that step."""
-    query = filter_projects(visible_query(user), text, step)
+    query = filter_projects(visible_query(user), text, step, due)
     for column, value in ((Project.district, district), (Project.status, status),
                           (Project.plan_year, year)):
         if value:

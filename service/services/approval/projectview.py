@@ -15,10 +15,10 @@ BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 
 def project_list(user, district=None, status=None, year=None, page=1, per_page=50, text=None,
-                 step=None):
+                 step=None, due=None):
     """A page of visible projects with their open steps: (rows, total, {project id: [tasks]})."""
     rows, total = projects.list_projects(user, district, status, year, page, per_page, text,
-                                         step)
+                                         step, due)
     current = {p.id: [] for p in rows}
     if rows:
         for task in db.session.scalars(select(Task).where(

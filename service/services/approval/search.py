@@ -2,9 +2,10 @@
 document numbers (批复文号 and the like, kept in the project's data), plus step and status."""
 import json
 
-from sqlalchemy import String, cast, exists, or_, select
+from sqlalchemy import String, and_, cast, exists, or_, select
 
 from ...models import Project, Task
+from ..runtime import runtime
 
 MAX_TEXT = 100
 
@@ -35,13 +36,27 @@ def step_condition(step):
                           Task.step == step)
 
 
-def filter_projects(query, text=None, step=None):
-    """A project query narrowed by the search box and the current step."""
+def due_condition(due):
+    """Projects with an open step overdue (`overdue`) or due soon (`due_soon`) now."""
+    now = runtime().clock.now_naive()
+    late = {"overdue": and_(Task.due_at.is_not(None), Task.due_at < now),
+            "due_soon": and_(Task.yellow_at.is_not(None), Task.yellow_at <= now,
+                             Task.due_at >= now)}[due]
+    return exists().where(Task.project_id == Project.id, Task.status == "open", late)
+
+
+DUE_FILTERS = ("overdue", "due_soon")
+
+
+def filter_projects(query, text=None, step=None, due=None):
+    """A project query narrowed by the search box, the current step and lateness."""
     condition = text_condition(text)
     if condition is not None:
         query = query.where(condition)
     if step:
         query = query.where(step_condition(step))
+    if due in DUE_FILTERS:
+        query = query.where(due_condition(due))
     return query
 
 
