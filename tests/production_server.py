@@ -51,10 +51,10 @@ def free_port():
 class Server:
     """gunicorn -c gunicorn.conf.py with `workers` workers on 127.0.0.1:`port`."""
 
-    def __init__(self, tmp_path, workers=4, port=None):
+    def __init__(self, tmp_path, workers=4, port=None, database_url=None):
         self.port = port or free_port()
         self.log = tmp_path / "gunicorn.log"
-        self.env = {**os.environ, "DATABASE_URL": URL, "SECRET_KEY": SECRET,
+        self.env = {**os.environ, "DATABASE_URL": database_url or URL, "SECRET_KEY": SECRET,
                     "UPLOAD_DIR": str(tmp_path / "uploads"), "SCHEDULER_ENABLED": "0",
                     "GC_FREEZE_AT_START": "0", "GUNICORN_BIND": f"127.0.0.1:{self.port}",
                     "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESS_LOG": "",
@@ -77,6 +77,13 @@ class Server:
                 return self
             time.sleep(0.1)  # waiting for another process to bind; no clock to move here
         raise RuntimeError(f"gunicorn did not answer:\n{self.log.read_text()[-3000:]}")
+
+    def wait_for(self, condition, wait=60):
+        """Return once `condition()` holds (another process's progress: polled)."""
+        deadline = time.monotonic() + wait
+        while not condition():
+            assert time.monotonic() < deadline, f"gave up waiting:\n{self.log.read_text()[-3000:]}"
+            time.sleep(0.05)
 
     def workers(self):
         """Process ids of the master's current workers."""

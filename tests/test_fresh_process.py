@@ -77,3 +77,27 @@ def test_the_sqlite_database_file_is_created_owner_only(tmp_path, clock):
     assert stat.S_IMODE(database.stat().st_mode) == 0o600
     for companion in database.parent.glob("service.db-*"):  # write-ahead log, shared memory
         assert stat.S_IMODE(companion.stat().st_mode) == 0o600, companion
+
+
+def test_a_respawned_production_worker_answers_a_token_at_once(app, as_user, tmp_path):
+    """gunicorn with one worker: its first request, and the first request of the worker the
+    master starts after that one is killed, are token calls (the token made elsewhere)."""
+    from production_server import Server, request
+    office = as_user("jingkou_office")
+    token = office.headers["Authorization"].split(" ", 1)[1]
+    server = Server(tmp_path, workers=1,
+                    database_url=app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        # started and waited for with an unauthenticated call: the worker has served no token
+        server.start()
+        first = request(server.port, "GET", "/api/v1/tasks", token=token)
+        assert first[0] == 200, first
+        (worker,) = server.workers()
+        server.kill_worker(worker)
+        server.wait_for(lambda: server.workers() not in ([], [worker]))
+        again = request(server.port, "GET", "/api/v1/tasks", token=token)
+        assert again[0] == 200, again
+        assert [t["step"] for t in again[1]] == [t["step"] for t in first[1]]
+        assert server.errors() == []
+    finally:
+        server.stop()
