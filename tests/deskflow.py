@@ -7,7 +7,7 @@ SUBMIT = {"name": "西津渡棚改", "area_m2": "12000", "households": "120", "b
 CITY_APPROVE = {"necessity_ok": True, "urgency_ok": True, "feasibility_ok": True,
                 "departments": ["housing"], "decision": "approve", "opinion": "同意立项"}
 FILE_PLAN = {"compensation_budget": "50000000.00", "in_kind_households": "80",
-             "monetary_households": "40", "units_reserved": "80", "stock_units_used": "30",
+             "monetary_households": "40",
              "comment_start": "2026-12-01", "comment_end": "2027-01-05", "hearing_held": False}
 GOV_APPROVE = {"decision": "approve", "approval_doc_no": "京政复〔2026〕1号"}
 CONSENT = {"decision": "approve"}

@@ -1,4 +1,6 @@
 """Valid form data for each step and a driver that takes a project through the process."""
+from housing_helpers import reserve_housing
+
 DEPARTMENTS = ["housing", "natural_resources", "finance", "audit", "development_reform"]
 
 PLAN = {"name": "西津渡棚户区改造", "area_m2": 12500.5, "households": 120,
@@ -8,7 +10,7 @@ PLAN = {"name": "西津渡棚户区改造", "area_m2": 12500.5, "households": 12
 APPROVE_REVIEW = {"necessity_ok": True, "urgency_ok": True, "feasibility_ok": True,
                   "decision": "approve", "opinion": "", "departments": DEPARTMENTS}
 COMPENSATION = {"compensation_budget": "86000000.00", "in_kind_households": 70,
-                "monetary_households": 50, "units_reserved": 72, "stock_units_used": 40,
+                "monetary_households": 50,
                 "comment_start": "2026-12-01", "comment_end": "2026-12-30",
                 "hearing_held": False}
 DISTRICT_APPROVAL = {"decision": "approve", "approval_doc_no": "京政复〔2026〕18号"}
@@ -51,6 +53,8 @@ def run_straight(as_user, project_id, until=None, start_at="submit_plan"):
     for step, username, data in STRAIGHT[steps.index(start_at):]:
         if step == until:
             return
+        if step == "file_compensation_plan":
+            reserve_housing(as_user, project_id, data["in_kind_households"], username)
         as_user(username).complete(project_id, step, data)
 
 

@@ -3,6 +3,8 @@ import json
 from io import BytesIO
 from pathlib import Path
 
+from housing_helpers import reserve_housing
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 STATUTORY = (ROOT / "workflows" / "statutory_approval.bpmn").read_text(encoding="utf-8")
@@ -17,7 +19,7 @@ STEP_DATA = {
         "departments": ["housing", "finance"], "decision": "approve"}),
     "file_compensation_plan": ("jingkou_office", {
         "compensation_budget": 100000000, "in_kind_households": 6, "monetary_households": 4,
-        "units_reserved": 6, "stock_units_used": 2, "comment_start": "2026-10-01",
+        "comment_start": "2026-10-01",
         "comment_end": "2026-10-31"}),
     "approve_compensation_plan": ("jingkou_gov", {"decision": "approve",
                                                   "approval_doc_no": "京政复〔2026〕1号"}),
@@ -34,6 +36,9 @@ SIGNOFF = {"housing": "dept_housing", "finance": "dept_finance"}
 def complete_step(as_user, project_id, step, data=None):
     """Complete the one open task of `step` as the official who does it."""
     username, default = STEP_DATA[step]
+    if step == "file_compensation_plan":
+        reserve_housing(as_user, project_id, (data or default).get("in_kind_households", 0),
+                        username)
     return as_user(username).complete(project_id, step, data or default)
 
 

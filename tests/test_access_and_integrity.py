@@ -2,6 +2,7 @@
 import threading
 import time
 
+from housing_helpers import reserve_housing
 from conftest import ApiUser, make_config
 from flow import PLAN, open_steps, project, run_straight, start
 from helpers_sqlite import COULD_WRITE, sqlite_only, sqlite_path, try_write_lock
@@ -127,12 +128,21 @@ def test_compensation_plan_refused_without_housing_or_30_day_comment(as_user):
     run_straight(as_user, pid, until="file_compensation_plan")
     office = as_user("jingkou_office")
     task = office.task_for(pid, "file_compensation_plan")
-    short = {**COMPENSATION, "units_reserved": 69, "comment_end": "2026-12-20"}
+    # 69 units reserved in the pool for 70 in-kind households: the ledger, not a typed number,
+    # is checked; a typed units_reserved is refused as computed.
+    reserve_housing(as_user, pid, 69)
+    typed = office.client.post(f"/api/v1/tasks/{task['id']}/complete",
+                               json={"data": {**COMPENSATION, "units_reserved": 70}},
+                               headers={**office.headers, "Accept-Language": "en"})
+    assert typed.status_code == 422 and set(typed.json["errors"]) == {"units_reserved"}
+    assert "computed" in typed.json["errors"]["units_reserved"][0]
+    short = {**COMPENSATION, "comment_end": "2026-12-20"}
     response = office.client.post(f"/api/v1/tasks/{task['id']}/complete",
                                   json={"data": short},
                                   headers={**office.headers, "Accept-Language": "en"})
     assert response.status_code == 422
-    assert set(response.json["errors"]) == {"units_reserved", "comment_end"}
+    assert set(response.json["errors"]) == {"in_kind_households", "comment_end"}
+    assert "housing-pool ledger" in response.json["errors"]["in_kind_households"][0]
     assert "30" in response.json["errors"]["comment_end"][0]
     assert open_steps(as_user, pid) == ["file_compensation_plan"]
 

@@ -2,6 +2,7 @@
 import io
 import zipfile
 
+from housing_helpers import reserve_housing
 from deskflow import PDF
 
 PROJECT = "大西路棚户区改造"
@@ -29,7 +30,7 @@ def fill(page, values):
         page.fill(f"#f-{name}", value)
 
 
-def test_project_from_submission_to_handover(browser_session, tmp_path):
+def test_project_from_submission_to_handover(browser_session, tmp_path, as_user):
     # 1. The district office starts the project and submits it (validation error, upload).
     office = browser_session("jingkou_office")
     office.get_by_role("link", name="新建项目").click()
@@ -84,9 +85,13 @@ def test_project_from_submission_to_handover(browser_session, tmp_path):
     complete(city, "补偿安置方案报备")
 
     # 5. The office files the compensation plan.
+    # Its housing is in place first: 80 units reserved in the pool (units_reserved is counted
+    # from the ledger and shown on the page, not typed).
+    (listed,) = as_user("jingkou_office").get("/api/v1/projects").json
+    reserve_housing(as_user, listed["id"], 80)
     open_task(office, "补偿安置方案报备")
-    fill(office, {"compensation_budget": "52000000.00", "units_reserved": "80",
-                  "stock_units_used": "30", "comment_start": "2026-12-01",
+    assert "80" in office.locator("section.facts").inner_text()
+    fill(office, {"compensation_budget": "52000000.00", "comment_start": "2026-12-01",
                   "comment_end": "2027-01-08"})
     complete(office, "区政府批复")
 

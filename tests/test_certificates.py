@@ -1,5 +1,6 @@
 """Title certificates: three calendar months after allocation (red), six at most (level 2)."""
 from helpers_deadlines import SUBMIT_PLAN, at, inbox, start, sweep
+from housing_helpers import reserve_housing
 
 
 def run_to_handover(as_user, project_id, departments=("housing", "finance")):
@@ -8,9 +9,10 @@ def run_to_handover(as_user, project_id, departments=("housing", "finance")):
     city.complete(project_id, "city_review", {
         "necessity_ok": True, "urgency_ok": True, "feasibility_ok": True,
         "departments": list(departments), "decision": "approve"})
+    reserve_housing(as_user, project_id, 70)
     office.complete(project_id, "file_compensation_plan", {
         "compensation_budget": 100000000, "in_kind_households": 70, "monetary_households": 50,
-        "units_reserved": 80, "stock_units_used": 20, "comment_start": "2026-11-01",
+        "comment_start": "2026-11-01",
         "comment_end": "2026-12-05"})
     as_user("jingkou_gov").complete(project_id, "approve_compensation_plan", {
         "decision": "approve", "approval_doc_no": "京政复〔2026〕12号"})

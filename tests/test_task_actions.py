@@ -4,6 +4,7 @@ import io
 import json
 import zipfile
 
+from housing_helpers import reserve_housing
 from deskflow import (CITY_APPROVE, CONSENT, FILE_PLAN, FUNDS, GOV_APPROVE, HANDOVER, PDF, SIGNOFF,
                   SUBMIT, start, to_city_review)
 
@@ -93,6 +94,7 @@ def _through_handover(as_user, project_id, ledger_id):
     office = as_user("jingkou_office")
     office.complete(project_id, "submit_plan", {**SUBMIT, "survey_ledger": [ledger_id]})
     as_user("city_review").complete(project_id, "city_review", CITY_APPROVE)
+    reserve_housing(as_user, project_id, 80)
     office.complete(project_id, "file_compensation_plan", FILE_PLAN)
     as_user("jingkou_gov").complete(project_id, "approve_compensation_plan", GOV_APPROVE)
     as_user("city_review").complete(project_id, "consent_compensation_plan", CONSENT)

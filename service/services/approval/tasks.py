@@ -16,6 +16,7 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
 from ..runtime import runtime
 from ..paging import page_of
+from ..formcontext import extra_context
 from .search import filter_tasks
 
 RETURN_DECISIONS = {"return", "object"}
@@ -189,6 +190,7 @@ def form_context(task):
     meta = version_info(definition_id_of(task)).meta["user_tasks"].get(task.step, {})
     if meta.get("department_item"):
         context[meta["department_item"]] = task.department
+    context.update(extra_context(task.form, task.project))
     return context
 
 

@@ -6,6 +6,7 @@ from ...extensions import db
 from ...models import HousingUnit, Project
 from ...roles import may_see_district
 from ..errors import Conflict, Forbidden, Invalid, NotFound
+from ..formcontext import provide
 from ..paging import page_of
 from ..records.audit import record
 from ..runtime import runtime
@@ -126,6 +127,14 @@ def reserved_counts(project_id):
         .where(HousingUnit.reserved_project_id == project_id,
                HousingUnit.status.in_(("reserved", "allocated")))).one()
     return row[0] or 0, int(row[1] or 0)
+
+
+@provide("file_compensation_plan")
+def ledger_figures(project):
+    """The compensation plan's units_reserved and stock_units_used, counted from the ledger
+    (安置房源未落实的项目一律不予实施 is checked against units actually reserved, 000 三(二)2)."""
+    reserved, stock = reserved_counts(project.id)
+    return {"units_reserved": reserved, "stock_units_used": stock}
 
 
 def reserve_units(user, project_id, unit_ids, new_build_reason=None):
