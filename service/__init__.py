@@ -10,6 +10,11 @@ def create_app(config=Config, clock=None):
     from .converters import BoundedInt
     app.url_map.converters["int"] = BoundedInt  # before any route is added
     app.config.from_object(config)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops, x_prefix=hops)
     if not app.config.get("SECRET_KEY"):
         from .secretkey import installation_key
         app.config["SECRET_KEY"] = installation_key(app.config["SECRET_KEY_FILE"])

@@ -1,4 +1,5 @@
 """Configuration read from the environment; tests subclass Config."""
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -70,6 +71,14 @@ class Config:
     LEVEL2_AFTER_DAYS = number("LEVEL2_AFTER_DAYS", 5)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A desk sign-in lasts this long (a working day), then the official signs in again.
+    PERMANENT_SESSION_LIFETIME = dt.timedelta(
+        hours=number("SESSION_LIFETIME_HOURS", 8.0, float, minimum=0.05))
+    # Force the Secure flag even on plain HTTP (otherwise set whenever the request is HTTPS).
+    SESSION_COOKIE_SECURE = flag("SESSION_COOKIE_SECURE", False)
+    # Reverse proxies in front of the service whose X-Forwarded-For/-Proto/-Host/-Port/-Prefix
+    # headers are believed (werkzeug ProxyFix); 0: none, the headers are ignored.
+    TRUSTED_PROXIES = number("TRUSTED_PROXIES", 0)
     BABEL_DEFAULT_LOCALE = "zh"
     API_TITLE = "Expropriation & resettlement approval API"
     API_VERSION = "v1"

@@ -119,9 +119,11 @@ def test_queue_marks_due_soon_yellow_and_overdue_red(client, web_login, as_user,
     row = f'data-task="{as_user("jingkou_office").task_for(project_id, "submit_plan")["id"]}"'
     assert f'<tr class="" {row}' in client.get("/desk/queue").text
     clock.advance(days=12)  # 10 working days from Monday 23 Nov: due Monday 7 Dec
+    web_login("jingkou_office")  # a desk sign-in lasts a working day
     page = client.get("/desk/queue").text
     assert f'<tr class="yellow" {row}' in page and "剩余 1 个工作日" in page
     clock.advance(days=3)
+    web_login("jingkou_office")
     page = client.get("/desk/queue").text
     assert f'<tr class="red" {row}' in page and "已逾期" in page
 
@@ -152,7 +154,8 @@ def test_the_desk_transfers_a_task_and_refuses_a_reason_over_2000_characters(
     from service.extensions import db
     from service.services.people.users import create_user
     with app.app_context():
-        create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou")
+        create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou",
+                    demo=True)  # a test account like the seeded ones
         db.session.commit()
     project_id = start(as_user)
     office = as_user("jingkou_office")

@@ -1,6 +1,7 @@
 """Database models, one module per concern."""
 from .attachments import Attachment
 from .audit import AuditEvent
+from .browser_sessions import BrowserSession
 from .calendar import CalendarDay
 from .definitions import ProcessDefinition
 from .drafts import ProcessDraft
@@ -15,7 +16,7 @@ from .reports import JobRun, MonthlyReport
 from .security import AccountSecurity, SigninThrottle
 from .tasks import Task
 
-__all__ = ["Attachment", "AuditEvent", "ProcessDefinition", "ProcessDraft", "Department", "District", "Street", "User",
+__all__ = ["Attachment", "AuditEvent", "BrowserSession", "ProcessDefinition", "ProcessDraft", "Department", "District", "Street", "User",
            "Project", "Task", "CalendarDay", "Escalation", "TitleCertificate",
            "Notification", "OutboxEmail", "JobRun", "MonthlyReport", "HousingUnit", "OverdueCase",
            "Household", "SchedulerHeartbeat",

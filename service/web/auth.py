@@ -6,10 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
-from ..extensions import db, login_manager
+from ..extensions import login_manager
 from ..i18n import LANGUAGES
-from ..models import User
+from ..services.people import browser_sessions
 from ..services.people.users import authenticate
+from ..sessions import SESSION_ID
 from .pageforms import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -24,9 +25,9 @@ class LoginForm(FlaskForm):
 
 @login_manager.user_loader
 def load_user(user_id):
-    # A disabled official's open browser session ends with the account, not at its expiry.
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.active else None
+    # The cookie alone is not enough: its session must still be open on the server (not
+    # signed out, no password change or disabling since, within its lifetime).
+    return browser_sessions.session_user(user_id, session.get(SESSION_ID))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,6 +40,7 @@ def login():
         if user is not None:
             login_user(user)
             session.permanent = True
+            session[SESSION_ID] = browser_sessions.begin(user)
             from ..services.people.signins import record_sign_in
             record_sign_in(user, request.remote_addr)
             return redirect(safe_next(request.args.get("next")) or url_for("desk.home"))
@@ -50,6 +52,7 @@ def login():
 @login_required
 def logout():
     """Sign out (POST with CSRF token, so a link cannot sign anyone out)."""
+    browser_sessions.end(session.pop(SESSION_ID, None))
     logout_user()
     flash(_("You have signed out."))
     return redirect(url_for("auth.login"))
