@@ -37,6 +37,7 @@ install: $(STAMP) $(ASSETS) translations fonts
 run: install
 	$(BIN)/flask --app service init-db
 	$(BIN)/flask --app service seed-demo
+	$(BIN)/flask --app service seed-demo-households
 	$(BIN)/flask --app service run
 
 test: install

@@ -128,3 +128,6 @@ def register(app):
 
     from . import cli_deadlines
     cli_deadlines.register(app)
+
+    from .seed_households import register_cli as register_household_demo
+    register_household_demo(app)

@@ -20,5 +20,7 @@ def register(app):
     admin_org.register(app)
     app.register_blueprint(health.bp)
     desk_home.register(app)
+    from . import householdpages
+    householdpages.register(app)
     helpers.register(app)
     labels.register(app)

@@ -4,8 +4,8 @@ import datetime as dt
 from sqlalchemy import and_, or_, select
 
 from ...extensions import db
-from ...models import AuditEvent, Attachment, Household, Task
-from ..approval.projects import get_project
+from ...models import AuditEvent, Attachment, Household, Project, Task
+from ..approval.projects import get_project, visible_query
 from ..errors import Invalid
 from ..paging import page_of
 from ..records.audit import record
@@ -26,8 +26,12 @@ def overdue_condition(today):
 def list_households(user, project_id, status=None, overdue=None, q=None, building=None,
                     settled=None, page=1, per_page=50):
     """A page of a project's households, personal data masked (lists never show it in full)."""
-    project = get_project(user, project_id)
-    query = select(Household).where(Household.project_id == project.id)
+    if project_id is not None:
+        query = select(Household).where(Household.project_id == get_project(user,
+                                                                            project_id).id)
+    else:  # every project the user may see
+        query = select(Household).where(Household.project_id.in_(
+            visible_query(user).with_only_columns(Project.id)))
     if status:
         query = query.where(Household.status == status)
     if building:
@@ -98,5 +102,18 @@ def edit_household(user, household_id, changes):
     return household_file(user, household.id)
 
 
-def _date(value):
-    return value if isinstance(value, dt.date) else None
+#: bulk actions on the household list: (step of the household process, its date field)
+BULK_ACTIONS = {"sign": ("sign_agreement", "signed_on"), "handover": ("hand_over", "handed_over_on")}
+
+
+def bulk_record(user, household_ids, action, on, locale="zh"):
+    """Record signing or handover for many households with one date: each household's open
+    task of that step is completed on its own checks (see bulk.bulk_complete)."""
+    from .bulk import bulk_complete
+    step, field = BULK_ACTIONS[action]
+    found = dict(db.session.execute(select(Task.household_id, Task.id).where(
+        Task.household_id.in_(household_ids), Task.step == step, Task.status == "open")).all())
+    missing = [h for h in household_ids if h not in found]
+    results = bulk_complete(user, [found[h] for h in household_ids if h in found],
+                            {field: on.isoformat() if isinstance(on, dt.date) else on}, locale)
+    return results, missing
