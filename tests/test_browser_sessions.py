@@ -152,3 +152,24 @@ def test_behind_a_trusted_proxy_the_forwarded_https_makes_the_cookie_secure(conf
 
 def test_without_a_trusted_proxy_a_forwarded_header_is_not_believed(client):
     assert "Secure" not in _sign_in(client, headers={"X-Forwarded-Proto": "https"})
+
+
+def test_changing_ones_own_password_keeps_this_browser_and_ends_the_others(app, client,
+                                                                           web_login):
+    web_login("jingkou_office")
+    elsewhere = app.test_client()
+    page = elsewhere.get("/login")
+    elsewhere.post("/login", data={"username": "jingkou_office", "password": "demo-pass-2026",
+                                   "csrf_token": csrf_from(page.text)})
+    assert elsewhere.get(QUEUE).status_code == 200
+    old = _cookie(client)
+
+    page = client.get("/account/")
+    response = client.post("/account/password", data={
+        "csrf_token": csrf_from(page.text), "current": "demo-pass-2026",
+        "password": "another-pass-2026", "repeat": "another-pass-2026"})
+    assert response.status_code == 302
+    assert _signed_in(client)  # this browser goes on
+    assert elsewhere.get(QUEUE).status_code == 302  # the other one signs in again
+    _replay(client, old)
+    assert not _signed_in(client)  # and the cookie from before the change opens nothing

@@ -1,13 +1,14 @@
 """Each official's own account page: change the password, see recent sign-ins."""
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..extensions import db
 from ..services.errors import Invalid
-from ..services.people import accounts
+from ..services.people import accounts, browser_sessions
 from ..services.people.signins import recent_sign_ins
+from ..sessions import SESSION_ID
 from .pageforms import submit
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -46,6 +47,9 @@ def _change(values):
     except Exception:
         db.session.rollback()
         raise
+    # The change ended every session of the official, this one too: this browser, which
+    # has just proved the password, goes on in a new one; any other must sign in again.
+    session[SESSION_ID] = browser_sessions.begin(current_user)
 
 
 @bp.route("/password", methods=["POST"])
