@@ -22,5 +22,7 @@ def register(app):
     desk_home.register(app)
     from . import householdpages
     householdpages.register(app)
+    from . import housingpages
+    housingpages.register(app)
     helpers.register(app)
     labels.register(app)

@@ -24,6 +24,15 @@ TYPE_LABELS = {
     "developer_abandoned": "开发企业放弃或主体灭失",
     "other": "其他（待分类）",
 }
+TYPE_LABELS_EN = {
+    "litigation": "In litigation", "under_construction": "Under construction",
+    "not_started": "Not started (expropriation or planning changes)",
+    "return_demanded": "Residents insist on return to the site; cannot be built yet",
+    "infrastructure": "Built, infrastructure missing", "funds_short": "Stopped for lack of funds",
+    "not_accepted": "Built, not yet accepted", "developer_default": "Developer not honouring "
+    "the agreements", "deadlock": "Unsolvable (死结) case",
+    "developer_abandoned": "Developer gave up or ceased to exist", "other": "Other (to classify)",
+}
 PROJECT_HEADINGS = ("区 District", "项目 Project", "逾期未安置户数 Households not resettled",
                     "已签协议户数 Agreements signed", "安置面积(m²) Resettlement area",
                     "逾期类型 Types of delay", "逾期原因 Causes")
