@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from .bounded import Day, Moment
+from .paged import cursor_field
 from .schemas import LocalDateTime
 
 LEVEL_NAMES = ["yellow", "red", "level2"]
@@ -52,6 +53,10 @@ class EscalationQuerySchema(Schema):
     status = fields.String(load_default="open",
                            validate=validate.OneOf(["open", "cleared", "closed", "all"]))
     kind = fields.String(validate=validate.OneOf(["step", "title_certificate"]))
+
+
+class EscalationListQuerySchema(EscalationQuerySchema):
+    cursor = cursor_field()
 
 
 class ExportQuerySchema(EscalationQuerySchema):
@@ -162,6 +167,7 @@ class NotificationSchema(Schema):
 
 class InboxQuerySchema(Schema):
     unread = fields.Boolean(load_default=False)
+    cursor = cursor_field()
 
 
 class UnreadSchema(Schema):
@@ -206,6 +212,7 @@ class OutboxQuerySchema(Schema):
     scope = fields.String(load_default="failing", validate=validate.OneOf(
         ["failing", "pending", "sent", "abandoned"]), metadata={
         "description": "failing: waiting after at least one failed attempt (default)"})
+    cursor = cursor_field()
 
 
 class AbandonSchema(Schema):

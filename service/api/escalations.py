@@ -1,11 +1,11 @@
 """The supervisors' desk: escalations, urge (催办), close off (销号), statistics, forecast,
 exports of the list and the ledger (台账)."""
 from flask import Response, g
-from flask_smorest import Blueprint
+from .paged import Blueprint, set_page
 
 from ..services.deadlines import escalations, statistics, sweep
 from ..services.records import exports
-from .deadline_schemas import CloseSchema, EscalationQuerySchema, EscalationSchema, \
+from .deadline_schemas import CloseSchema, EscalationListQuerySchema, EscalationSchema, \
     ExportQuerySchema, PreviewQuerySchema, PreviewSchema, StatisticsQuerySchema, \
     StatisticsSchema, UrgeSchema
 from .security import BEARER, auth_required
@@ -17,15 +17,15 @@ blp = Blueprint("escalations", __name__, url_prefix="/api/v1/escalations",
 @blp.route("", methods=["GET"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(EscalationQuerySchema(), location="query")
+@blp.arguments(EscalationListQuerySchema(), location="query")
 @blp.response(200, EscalationSchema(many=True))
 @blp.paginate()
 def index(query, pagination_parameters):
     """Escalations the supervisor may see (current level per item), most serious first."""
-    rows, total = escalations.list_escalations(g.user, page=pagination_parameters.page,
-                                               per_page=pagination_parameters.page_size, **query)
-    pagination_parameters.item_count = total
-    return rows
+    found = escalations.list_escalations(g.user, page=pagination_parameters.page,
+                                         per_page=pagination_parameters.page_size, **query)
+    set_page(pagination_parameters, found)
+    return found.rows
 
 
 @blp.route("/<int:escalation_id>", methods=["GET"])

@@ -1,6 +1,6 @@
 """The caller's in-app inbox."""
 from flask import g
-from flask_smorest import Blueprint
+from .paged import Blueprint, set_page
 
 from ..i18n import select_locale
 from ..services.notices import inbox
@@ -26,10 +26,10 @@ def _localised(rows):
 @blp.paginate()
 def index(query, pagination_parameters):
     """The caller's notices, newest first (X-Unread-Count header: unread notices)."""
-    rows, total = inbox.list_inbox(g.user, query["unread"], pagination_parameters.page,
-                                   pagination_parameters.page_size)
-    pagination_parameters.item_count = total
-    return _localised(rows), {"X-Unread-Count": str(inbox.unread_count(g.user))}
+    found = inbox.list_inbox(g.user, query["unread"], pagination_parameters.page,
+                             pagination_parameters.page_size, query.get("cursor"))
+    set_page(pagination_parameters, found)
+    return _localised(found.rows), {"X-Unread-Count": str(inbox.unread_count(g.user))}
 
 
 @blp.route("/unread-count", methods=["GET"])

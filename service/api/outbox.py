@@ -1,6 +1,6 @@
 """The e-mail outbox for administrators: mails that keep failing, retry now, give up."""
 from flask import g
-from flask_smorest import Blueprint
+from .paged import Blueprint, set_page
 
 from ..services.notices import outbox
 from .deadline_schemas import AbandonSchema, OutboxMailSchema, OutboxQuerySchema
@@ -18,10 +18,10 @@ blp = Blueprint("outbox", __name__, url_prefix="/api/v1/outbox",
 @blp.paginate()
 def index(query, pagination_parameters):
     """Mails in the outbox: failing (default), pending, sent or abandoned; newest first."""
-    rows, total = outbox.list_mails(g.user, query["scope"], pagination_parameters.page,
-                                    pagination_parameters.page_size)
-    pagination_parameters.item_count = total
-    return rows
+    found = outbox.list_mails(g.user, query["scope"], pagination_parameters.page,
+                              pagination_parameters.page_size, query.get("cursor"))
+    set_page(pagination_parameters, found)
+    return found.rows
 
 
 @blp.route("/<int:mail_id>/retry", methods=["POST"])

@@ -1,6 +1,6 @@
 """Projects: start one, list those the caller may see, show one."""
 from flask import g
-from flask_smorest import Blueprint
+from .paged import Blueprint, set_page
 
 from ..services.approval import projects
 from .schemas import ProjectCreateSchema, ProjectQuerySchema, ProjectSchema, ProjectSummarySchema
@@ -34,10 +34,10 @@ def create(body):
 @blp.paginate()
 def index(query, pagination_parameters):
     """Projects the caller may see, newest first (paging in X-Pagination)."""
-    rows, total = projects.list_projects(g.user, page=pagination_parameters.page,
-                                         per_page=pagination_parameters.page_size, **query)
-    pagination_parameters.item_count = total
-    return rows
+    found = projects.list_projects(g.user, page=pagination_parameters.page,
+                                   per_page=pagination_parameters.page_size, **query)
+    set_page(pagination_parameters, found)
+    return found.rows
 
 
 @blp.route("/<int:project_id>", methods=["GET"])

@@ -2,6 +2,7 @@
 from marshmallow import Schema, fields, validate
 
 from ..converters import LARGEST_ID
+from .paged import cursor_field
 from ..services.policy.definitions import version_info
 from .plain import deadline_level, household_label, local_time
 
@@ -45,12 +46,14 @@ class ProjectQuerySchema(Schema):
     district = fields.String()
     status = fields.String(validate=validate.OneOf(["in_progress", "completed", "rejected"]))
     year = fields.Integer(validate=validate.Range(min=1, max=9999))
+    cursor = cursor_field()
 
 
 class TaskQuerySchema(Schema):
     scope = fields.String(load_default="queue", validate=validate.OneOf(["queue", "mine", "done"]))
     project_id = fields.Integer(validate=validate.Range(min=1, max=LARGEST_ID))
     step = fields.String()
+    cursor = cursor_field()
 
 
 class TaskSchema(Schema):

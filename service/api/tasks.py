@@ -1,6 +1,6 @@
 """Tasks: the caller's queue, one task, claim, unclaim, complete."""
 from flask import g, jsonify
-from flask_smorest import Blueprint
+from .paged import Blueprint, set_page
 
 from ..i18n import select_locale
 from ..services.approval import tasks
@@ -21,12 +21,11 @@ blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks", description="
 @blp.paginate()
 def index(query, pagination_parameters):
     """Open tasks in the caller's role queue (`queue`), claimed by the caller (`mine`), or done."""
-    rows, total = tasks.list_tasks(g.user, page=pagination_parameters.page,
-                                   per_page=pagination_parameters.page_size,
-                                   order="completed" if query["scope"] == "done" else "due",
-                                   **query)
-    pagination_parameters.item_count = total
-    return rows
+    found = tasks.list_tasks(g.user, page=pagination_parameters.page,
+                             per_page=pagination_parameters.page_size,
+                             order="completed" if query["scope"] == "done" else "due", **query)
+    set_page(pagination_parameters, found)
+    return found.rows
 
 
 @blp.route("/<int:task_id>", methods=["GET"])

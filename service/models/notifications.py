@@ -9,7 +9,9 @@ from ..extensions import db
 
 class Notification(db.Model):
     __tablename__ = "notifications"
-    __table_args__ = (Index("ix_notifications_inbox", "user_id", "read_at", "id"),)
+    __table_args__ = (Index("ix_notifications_inbox", "user_id", "read_at", "id"),
+                      # The whole inbox, newest first (keyset paging).
+                      Index("ix_notifications_user", "user_id", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     kind: Mapped[str] = mapped_column(String(30))
@@ -26,7 +28,9 @@ class Notification(db.Model):
 
 class OutboxEmail(db.Model):
     __tablename__ = "outbox_emails"
-    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),)
+    __table_args__ = (Index("ix_outbox_pending", "status", "next_attempt_at"),
+                      # The administrators' lists by status, newest first (keyset paging).
+                      Index("ix_outbox_list", "status", "id"))
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"))
     to_addr: Mapped[str] = mapped_column(String(200))

@@ -10,11 +10,15 @@ from ..extensions import db
 class Task(db.Model):
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_tasks_queue", "status", "role", "district", "department"),
-        Index("ix_tasks_claimed", "claimed_by_id", "status"),
+        # Queues, in their order (due first, undated last, then id), so a page is read in
+        # index order whatever the queue's size (keyset paging, services/paging.py): a
+        # district's office, and the city-wide roles (no district).
+        Index("ix_tasks_queue_due", "status", "role", "district", "due_at", "id"),
+        Index("ix_tasks_role_due", "status", "role", "due_at", "id"),
+        Index("ix_tasks_claimed", "claimed_by_id", "status", "due_at", "id"),
         Index("ix_tasks_due", "status", "due_at"),
         Index("ix_tasks_project", "project_id", "status"),
-        Index("ix_tasks_completed_by", "completed_by_id", "completed_at"),
+        Index("ix_tasks_completed_by", "completed_by_id", "completed_at", "id"),
         # The sweep: open tasks whose next unfired level (yellow, red, level 2) is due.
         Index("ix_tasks_next_alert", "next_alert_at"),
         # The forecast: open tasks that are yellow or worse at a given moment.

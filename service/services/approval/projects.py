@@ -59,15 +59,15 @@ def may_see_project(user, project):
 
 
 def list_projects(user, district=None, status=None, year=None, page=1, per_page=50, text=None,
-                  step=None, due=None):
-    """A page of visible projects, newest first, with the total count; `text` searches names
+                  step=None, due=None, cursor=None):
+    """A page of visible projects, newest first (`paging.Page`); `text` searches names
     and document numbers, `step` keeps projects at that step."""
     query = filter_projects(visible_query(user), text, step, due)
     for column, value in ((Project.district, district), (Project.status, status),
                           (Project.plan_year, year)):
         if value:
             query = query.where(column == value)
-    return page_of(query, (Project.id.desc(),), page, per_page)
+    return page_of(query, (Project.id.desc(),), page, per_page, cursor)
 
 
 def get_project(user, project_id):

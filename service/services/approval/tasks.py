@@ -16,8 +16,8 @@ from ..errors import Conflict, Forbidden, Invalid, NotFound
 from .instances import keep, load_instance, save_instance
 from ..runtime import runtime
 from ..paging import page_of
-from ..formcontext import extra_context
 from .search import filter_tasks
+from ..formcontext import extra_context
 
 RETURN_DECISIONS = {"return", "object"}
 
@@ -40,18 +40,21 @@ def scope_condition(user, scope):
 
 
 def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page=50,
-               order="due", text=None):
-    """A page of the user's tasks: `queue` (unclaimed in role queue), `mine` or `done`;
-    `text` searches the projects' names and document numbers."""
+               order="due", text=None, cursor=None):
+    """A page of the user's tasks (`paging.Page`): `queue` (unclaimed in role queue), `mine`
+    or `done`; `text` searches the projects' names and document numbers; `cursor` from the
+    previous page's next_cursor."""
     query = filter_tasks(select(Task).where(scope_condition(user, scope)), text)
     if project_id:
         query = query.where(Task.project_id == project_id)
     if step:
         query = query.where(Task.step == step)
-    ordering = {"due": (Task.due_at.is_(None), Task.due_at, Task.id),
+    # Each order is served by an index on (the scope's equality columns, the keys): see
+    # models/tasks.py.
+    ordering = {"due": (Task.due_at.asc().nulls_last(), Task.id),
                 "created": (Task.created_at.desc(), Task.id.desc()),
                 "completed": (Task.completed_at.desc(), Task.id.desc())}[order]
-    return page_of(query, ordering, page, per_page)
+    return page_of(query, ordering, page, per_page, cursor)
 
 
 def _project_of_task(task_id):

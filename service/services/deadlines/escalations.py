@@ -15,7 +15,7 @@ from ..errors import Conflict, Forbidden, NotFound
 from ..notices.notices import CERTIFICATE_STEP, split_name
 from ..notices.notify import Recipients, notify
 from ..runtime import runtime
-from ..paging import page_of
+from ..paging import Page, page_of
 
 LEVELS = {name: level for level, name in LEVEL_NAMES.items()}
 STATUS_FILTERS = {
@@ -64,12 +64,13 @@ def escalation_query(user, district=None, department=None, step=None, level=None
     return query
 
 
-def list_escalations(user, page=1, per_page=50, **filters):
-    """A page of escalations, most serious and oldest first, with the total count."""
+def list_escalations(user, page=1, per_page=50, cursor=None, **filters):
+    """A `paging.Page` of escalations (described), most serious and oldest first."""
     query = escalation_query(user, **filters)
-    rows, total = page_of(query, (Escalation.level.desc(), Escalation.fired_at, Escalation.id),
-                          page, per_page)
-    return [describe(row) for row in rows], total
+    found = page_of(query, (Escalation.level.desc(), Escalation.fired_at, Escalation.id),
+                    page, per_page, cursor)
+    return Page([describe(row) for row in found.rows], found.total, found.next_cursor,
+                found.capped)
 
 
 def get_escalation(user, escalation_id, lock=False):

@@ -8,12 +8,12 @@ from ..runtime import runtime
 from ..paging import page_of
 
 
-def list_inbox(user, unread=False, page=1, per_page=50):
-    """A page of the user's notices, newest first, with the total count."""
+def list_inbox(user, unread=False, page=1, per_page=50, cursor=None):
+    """A page of the user's notices, newest first (`paging.Page`)."""
     query = select(Notification).where(Notification.user_id == user.id)
     if unread:
         query = query.where(Notification.read_at.is_(None))
-    return page_of(query, (Notification.id.desc(),), page, per_page)
+    return page_of(query, (Notification.id.desc(),), page, per_page, cursor)
 
 
 def unread_count(user):

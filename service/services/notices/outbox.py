@@ -22,11 +22,11 @@ def _require_admin(actor):
         raise Forbidden("only an administrator can see and act on the e-mail outbox")
 
 
-def list_mails(actor, scope="failing", page=1, per_page=50):
+def list_mails(actor, scope="failing", page=1, per_page=50, cursor=None):
     """A page of outbox mails in a scope (failing, pending, sent, abandoned), newest first."""
     _require_admin(actor)
     return page_of(select(OutboxEmail).where(SCOPES[scope]),
-                   (OutboxEmail.id.desc(),), page, per_page)
+                   (OutboxEmail.id.desc(),), page, per_page, cursor)
 
 
 def counts(actor):
