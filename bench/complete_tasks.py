@@ -6,8 +6,7 @@ instance must. Both run the same steps of workflows/statutory_approval.bpmn. The
 plan, over and over (`--rounds` times per project); `full` takes each project once through the
 whole statutory process: plan, city review, compensation plan filed, approved and consented,
 funds checked, five departments' sign-offs, handover (12 completions per project, `--rounds`
-unused). The service runs as deployed: SQLite's log checkpointed on a background thread,
-start-up objects frozen out of garbage collection. (a') is (a) on an in-memory SQLite database,
+unused). The service runs as deployed. (a') is (a) on an in-memory SQLite database,
 which shows what writing to disk costs; (b') is (b) storing each state in an SQLite table set
 up as the service's database is, one transaction per step, which (b) does not do. Also printed:
 (a)'s per-request latency centiles over all its runs.
@@ -69,14 +68,10 @@ def service_client(in_memory=False):
     """A test client of the service on a new SQLite database with the demo data (a file, or
     `in_memory`: one connection to a database that is never written to disk)."""
     from conftest import make_config, seeded_app
-    from service.config import Config
     from service.database import shutdown
     with tempfile.TemporaryDirectory() as tmp:
         config = make_config(Path(tmp))
         config.ENGINE_CHECK_DUMPS = False  # the tests' reference check would be timed too
-        # As deployed: SQLite checkpoints on a background thread (off in the tests).
-        config.SQLITE_CHECKPOINT_SECONDS = Config.SQLITE_CHECKPOINT_SECONDS
-        config.GC_FREEZE_AT_START = Config.GC_FREEZE_AT_START
         if in_memory:
             from sqlalchemy.pool import StaticPool
             config.SQLALCHEMY_DATABASE_URI = "sqlite://"
@@ -118,22 +113,18 @@ def bench_service(projects, rounds, latencies=None, in_memory=False, workload="l
 def state_table(store):
     """Where (b) keeps each workflow's serialised state between steps: a dict, or with `store`
     a table in a new SQLite database set up as the service's is (write-ahead log,
-    synchronous=NORMAL, log checkpoints on a background thread). Yields (read, write); a write
-    commits."""
+    synchronous=NORMAL). Yields (read, write); a write commits."""
     if not store:
         states = {}
         yield states.__getitem__, states.__setitem__
         return
     import sqlite3
-    from service.config import Config
     from service.database import sqlite_pragmas
-    from service.wal import WalCheckpointer
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bare.db"
         connection = sqlite3.connect(path)
-        sqlite_pragmas(connection, background_checkpoints=True)
+        sqlite_pragmas(connection)
         connection.execute("CREATE TABLE instances (id INTEGER PRIMARY KEY, state TEXT NOT NULL)")
-        checkpointer = WalCheckpointer(path, Config.SQLITE_CHECKPOINT_SECONDS).start()
 
         def read(key):
             return connection.execute("SELECT state FROM instances WHERE id = ?",
@@ -146,7 +137,6 @@ def state_table(store):
         try:
             yield read, write
         finally:
-            checkpointer.stop()
             connection.close()
 
 

@@ -14,8 +14,7 @@ and the per-request latency centiles p50 / p95 / p99.
     .venv/bin/python bench/http_completions.py --database ... --clients 8 --workers 2
     .venv/bin/python bench/http_completions.py --all --database ...  # the three set-ups above
 
---env NAME=VALUE passes a setting to the server (e.g. GC_FREEZE_AT_START=0) to measure what
-it is worth.
+--env NAME=VALUE passes a setting to the server's environment, to measure what it is worth.
 """
 import argparse
 import http.client
@@ -51,8 +50,6 @@ def build_database(url):
         SQLALCHEMY_DATABASE_URI = url
         SECRET_KEY = SECRET
         SCHEDULER_ENABLED = False
-        SQLITE_CHECKPOINT_SECONDS = 0
-        GC_FREEZE_AT_START = False
 
     app = create_app(BenchConfig)
     with app.app_context():

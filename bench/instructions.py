@@ -35,9 +35,7 @@ def drive_bare(projects, rounds):
 def counted(side, projects, rounds):
     """Instructions valgrind counts for one run of a side."""
     # The same hash seed each run, so that both runs of a side do the same work.
-    env = {**os.environ, "PYTHONHASHSEED": "0",
-           # No background thread: only the requests' own work is counted.
-           "SQLITE_CHECKPOINT_SECONDS": "0"}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     found = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null",
          sys.executable, __file__, "--run", side, str(projects), str(rounds)],

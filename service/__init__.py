@@ -57,8 +57,6 @@ def create_app(config=Config, clock=None):
     _configure_mappers()
     from .scheduler import start_embedded
     start_embedded(app)
-    if app.config.get("GC_FREEZE_AT_START"):
-        _freeze_start_up_objects()
     return app
 
 
@@ -70,12 +68,3 @@ def _configure_mappers():
     from . import models  # noqa: F401 - every model is mapped before they are configured
     configure_mappers()
 
-
-def _freeze_start_up_objects():
-    """Leave the objects made at start-up (modules, the app, its registries) out of every
-    later garbage collection: a full collection then scans what requests made since, a few
-    milliseconds, instead of the whole heap, about 100 ms that one request in several hundred
-    would wait for. Forked workers also keep these pages shared."""
-    import gc
-    gc.collect()
-    gc.freeze()

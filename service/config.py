@@ -85,14 +85,20 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api/v1"
     OPENAPI_JSON_PATH = "openapi.json"
-    # SQLite: checkpoint the write-ahead log on a background thread this often (0: inside
-    # commits, SQLite's default).
-    SQLITE_CHECKPOINT_SECONDS = number("SQLITE_CHECKPOINT_SECONDS", 0.2, float)
-    # Exclude start-up objects from garbage collection (gc.freeze); see create_app.
-    GC_FREEZE_AT_START = flag("GC_FREEZE_AT_START", True)
     SCHEDULER_ENABLED = flag("SCHEDULER_ENABLED", True)
     # Also write every instance state the slow reference way and fail on any difference.
     ENGINE_CHECK_DUMPS = flag("ENGINE_CHECK_DUMPS", False)
+    # Sign-in policy (等保 2.0 level 3): an account locks after SIGNIN_MAX_FAILURES wrong
+    # passwords for SIGNIN_LOCK_MINUTES; an address past SIGNIN_ADDRESS_FREE_FAILURES
+    # failures in 15 minutes waits 2, 4, 8 … seconds (at most the maximum) between tries.
+    SIGNIN_MAX_FAILURES = number("SIGNIN_MAX_FAILURES", 5, minimum=1)
+    SIGNIN_LOCK_MINUTES = number("SIGNIN_LOCK_MINUTES", 15, minimum=1)
+    SIGNIN_ADDRESS_FREE_FAILURES = number("SIGNIN_ADDRESS_FREE_FAILURES", 10, minimum=1)
+    SIGNIN_ADDRESS_MAX_DELAY_SECONDS = number("SIGNIN_ADDRESS_MAX_DELAY_SECONDS", 300, minimum=1)
+    PASSWORD_MAX_AGE_DAYS = number("PASSWORD_MAX_AGE_DAYS", 90)  # 0: passwords never expire
+    SESSION_IDLE_MINUTES = number("SESSION_IDLE_MINUTES", 15, minimum=1)
+    # Administrators (all three) and policy staff sign in with an authenticator code.
+    TOTP_REQUIRED = flag("TOTP_REQUIRED", False)
     # The scheduler appends the audit chain's head here (and logs it) every hour; keep the
     # file away from the database server so a cut-off tail of the trail still shows.
     AUDIT_HEAD_FILE = os.environ.get("AUDIT_HEAD_FILE", str(ROOT / "instance" / "audit-heads.jsonl"))

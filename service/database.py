@@ -1,5 +1,4 @@
 """Engine settings per database, kept in one place."""
-import atexit
 import os
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -8,16 +7,10 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from .wal import WalCheckpointer
-
 # How the next SQLite transaction begins (see `transaction_mode`).
 WRITE, READ, LOCK_ON_WRITE = "write", "read", "lock_on_write"
 _MODE = ContextVar("sqlite_transaction_mode", default=WRITE)
 _BEGIN = {WRITE: "BEGIN IMMEDIATE", READ: "BEGIN"}
-
-# With background checkpoints, a commit checkpoints by itself only past this many log pages
-# (40 MB with 4 KB pages), ten times SQLite's default.
-FALLBACK_CHECKPOINT_PAGES = 10000
 
 
 def engine_options(app):
@@ -29,16 +22,15 @@ def engine_options(app):
         **defaults, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
 
 
-def sqlite_pragmas(connection, background_checkpoints):
+def sqlite_pragmas(connection):
     """Set the service's SQLite settings on a new driver connection: wait for the write lock,
-    foreign keys, write-ahead log, and the fallback checkpoint when a thread checkpoints."""
+    foreign keys, write-ahead log (checkpointed inside commits, SQLite's default: a background
+    checkpoint thread measured no faster over HTTP, bench/http_completions.py)."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA busy_timeout = 30000")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
-    if background_checkpoints:  # the thread checkpoints; this only bounds the log if it stops
-        cursor.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_CHECKPOINT_PAGES}")
     cursor.close()
 
 
@@ -81,19 +73,16 @@ def _begin_sqlite(connection):
 
 
 def shutdown(app):
-    """Stop the app's background checkpoints (after a last one) and close its connections."""
+    """Close the app's database connections."""
     from .extensions import db
-    checkpointer = app.extensions.get("wal_checkpointer")
-    if checkpointer is not None:
-        checkpointer.stop()
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
 
 
 def configure(app):
-    """SQLite: wait for the write lock instead of failing, enforce foreign keys, and run
-    write-ahead-log checkpoints on a background thread (`SQLITE_CHECKPOINT_SECONDS`)."""
+    """SQLite: wait for the write lock instead of failing, enforce foreign keys, write-ahead
+    log."""
     from .extensions import db
     url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() != "sqlite":
@@ -101,18 +90,12 @@ def configure(app):
     on_file = bool(url.database) and url.database != ":memory:"
     if on_file:
         _create_owner_only(Path(url.database))
-    interval = app.config.get("SQLITE_CHECKPOINT_SECONDS") or 0
-    background = on_file and interval > 0
-    if background:
-        checkpointer = app.extensions["wal_checkpointer"] = \
-            WalCheckpointer(url.database, interval).start()
-        atexit.register(checkpointer.stop)
     with app.app_context():
         engine = db.engine
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection, record):
-            sqlite_pragmas(connection, background)
+            sqlite_pragmas(connection)
             connection.isolation_level = None  # transactions begin in `_begin_sqlite`
 
         event.listen(engine, "begin", _begin_sqlite)

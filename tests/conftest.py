@@ -26,10 +26,11 @@ def make_config(tmp_path):
             os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'test.db'}")
         UPLOAD_DIR = tmp_path / "uploads"
         AUDIT_HEAD_FILE = tmp_path / "audit-heads.jsonl"
+        # Tests move the clock by days between page views; tests/test_signin_policy.py
+        # checks the 15-minute default of the idle timeout with its own app.
+        SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         SCHEDULER_ENABLED = False
-        SQLITE_CHECKPOINT_SECONDS = 0  # no thread per test app; test_process_tuning.py runs one
-        GC_FREEZE_AT_START = False  # each test's app would stay in memory for good
         WTF_CSRF_ENABLED = True
         SMTP_HOST = None
         ENGINE_CHECK_DUMPS = True  # every dump in the suite is compared with the reference
@@ -83,10 +84,10 @@ def runner(app):
 class ApiUser:
     """A signed-in API caller: `.get/.post` send its bearer token."""
 
-    def __init__(self, client, username):
+    def __init__(self, client, username, password=PASSWORD):
         self.client, self.username = client, username
         response = client.post("/api/v1/auth/token",
-                               json={"username": username, "password": PASSWORD})
+                               json={"username": username, "password": password})
         assert response.status_code == 200, response.json
         self.headers = {"Authorization": f"Bearer {response.json['token']}"}
 

@@ -62,7 +62,7 @@ class Server:
         self.log = tmp_path / "gunicorn.log"
         self.env = {**os.environ, "DATABASE_URL": database_url or URL, "SECRET_KEY": SECRET,
                     "UPLOAD_DIR": str(tmp_path / "uploads"), "SCHEDULER_ENABLED": "0",
-                    "GC_FREEZE_AT_START": "0", "GUNICORN_BIND": f"127.0.0.1:{self.port}",
+                    "GUNICORN_BIND": f"127.0.0.1:{self.port}",
                     "GUNICORN_WORKERS": str(workers), "GUNICORN_ACCESS_LOG": "",
                     "GUNICORN_LOG_LEVEL": "warning", "GUNICORN_TIMEOUT": "60"}
         self.env.pop("TEST_DATABASE_URL", None)
