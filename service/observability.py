@@ -65,15 +65,30 @@ def init_metrics(app):
     /metrics; multiprocess mode when PROMETHEUS_MULTIPROC_DIR is set."""
     if not app.config.get("METRICS_ENABLED", True):
         return
-    registry = CollectorRegistry(auto_describe=True)
+    # No auto_describe: it would collect the other workers' files at registration, find the
+    # exporter's own metric names there, and the exporter would then quietly skip this worker.
+    registry = CollectorRegistry(auto_describe=False)  # what /metrics serves
     registry.register(DatabaseFigures(app))
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
-        metrics = GunicornInternalPrometheusMetrics(app, registry=registry, group_by="endpoint")
+        from prometheus_client.multiprocess import MultiProcessCollector
+        from prometheus_flask_exporter.multiprocess import MultiprocessPrometheusMetrics
+        # The exporter's metrics live in their own registry; /metrics serves every worker's
+        # files instead (this worker's values are in its file: served once, not twice).
+        metrics = MultiprocessPrometheusMetrics(app, registry=CollectorRegistry(),
+                                                group_by="endpoint")
+        MultiProcessCollector(registry)
     else:
         from prometheus_flask_exporter import PrometheusMetrics
         registry.register(COMPLETIONS)  # one process: the counter itself, not the files
-        metrics = PrometheusMetrics(app, registry=registry, group_by="endpoint")
+        metrics = PrometheusMetrics(app, path=None, registry=registry, group_by="endpoint")
+
+    # Our own endpoint: the exporter's would build a registry of the files only in
+    # multiprocess mode, leaving out the figures read from the database.
+    @metrics.do_not_track()
+    def metrics_view():
+        from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+        return generate_latest(registry), 200, {"Content-Type": CONTENT_TYPE_LATEST}
+    app.add_url_rule("/metrics", "metrics", metrics_view)
     app.extensions["metrics"] = metrics
     from .services.signals import task_completing
     task_completing.connect(_count_completion, weak=False)
@@ -89,7 +104,7 @@ class JsonLines(logging.Formatter):
 
     def format(self, record):
         line = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
-                "logger": record.name, "message": record.getMessage()}
+                "logger": record.name, "message": record.getMessage(), "pid": record.process}
         for key in ("request_id", "user", "method", "path", "status", "duration_ms"):
             value = getattr(record, key, None)
             if value is not None:

@@ -1,17 +1,11 @@
-"""Sign-in history: each successful sign-in is an audit event, read back on the account page."""
+"""Sign-in history: each successful sign-in is a `sign_in` audit event (written by
+people.signin), read back on the account page."""
 from sqlalchemy import select
 
 from ...extensions import db
 from ...models import AuditEvent
-from ..records.audit import record
 
 ACTION = "sign_in"
-
-
-def record_sign_in(user, address=None, via="page"):
-    """Append and commit a sign-in event for `user` (from `address`, by page or API)."""
-    record(ACTION, user, username=user.username, address=address or "", via=via)
-    db.session.commit()
 
 
 def recent_sign_ins(user, limit=20):

@@ -1,0 +1,48 @@
+"""/metrics under gunicorn with two workers: each worker's counts, added up at any scrape."""
+import re
+import socket
+from concurrent.futures import ThreadPoolExecutor
+
+from conftest import make_config, seeded_app
+from production_server import Server, request
+from service.database import shutdown
+
+
+def test_metrics_are_summed_across_two_gunicorn_workers(tmp_path):
+    config = make_config(tmp_path)  # SQLite file or TEST_DATABASE_URL
+    shutdown(seeded_app(config))
+    server = Server(tmp_path, workers=2, database_url=config.SQLALCHEMY_DATABASE_URI)
+    metrics_dir = tmp_path / "metrics"
+    server.env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    (metrics_dir).mkdir()
+    (metrics_dir / "counter_1.db").write_bytes(b"left over from an earlier run")
+    server.start()
+    try:
+        # One worker holds a connection whose request is not sent yet (a sync worker serves one
+        # connection at a time), so the other worker answers the next requests; then the held
+        # request is sent and its worker answers it too.
+        held = socket.create_connection(("127.0.0.1", server.port))
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(lambda _: request(server.port, "GET", "/healthz")[0],
+                                     range(59)))
+        held.sendall(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        assert held.makefile("rb").readline().split()[1] == b"200"
+        held.close()
+        assert statuses == [200] * 59
+        sent = 60
+        pids = {int(m.group(1)) for m in (re.search(r"_(\d+)\.db$", p.name)
+                                          for p in metrics_dir.iterdir()) if m}
+        assert len(pids & set(server.workers())) == 2, (pids, server.workers())
+        assert 1 not in pids  # the earlier run's file was cleared at start
+        for _ in range(3):  # whichever worker answers, the sum is the same
+            status, body = request(server.port, "GET", "/metrics")
+            assert status == 200
+            counts = [float(v) for v in re.findall(
+                r'flask_http_request_duration_seconds_count\{[^}]*endpoint="health.healthz"'
+                r'[^}]*\} (\S+)', body)]
+            assert sum(counts) == sent, [l for l in body.splitlines() if "_count" in l]
+            assert 'approval_open_tasks' in body or "approval_outbox_backlog 0.0" in body
+            assert "approval_scheduler_lag_seconds" in body
+        assert server.errors() == []
+    finally:
+        server.stop()
