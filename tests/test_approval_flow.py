@@ -37,8 +37,12 @@ def test_handover_records_title_certificate_dates_on_the_task(as_user):
     as_user("jingkou_office").complete(pid, "handover", HANDOVER)
     done = as_user("jingkou_office").queue(scope="done", project_id=pid)
     handover = next(t for t in done if t["step"] == "handover")
+    # the household register's counts at handover are recorded too (none kept here)
     assert handover["facts"] == {"title_certificate_due": "2027-09-30",
-                                 "title_certificate_deadline": "2027-12-30"}
+                                 "title_certificate_deadline": "2027-12-30",
+                                 "register_households": 0, "register_signed": 0,
+                                 "register_handed_over": 0, "register_resettled": 0,
+                                 "register_certified": 0}
 
 
 def test_city_return_goes_back_to_submission_with_the_opinion(as_user):

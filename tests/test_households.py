@@ -173,11 +173,11 @@ def test_an_in_kind_household_from_signing_to_title_certificate(as_user):
                            json={"unit_ids": [unit_id]})
     assert reserved.status_code == 200, reserved.json
     done = complete(office, allocate, {"unit_id": unit_id, "allocated_on": "2026-12-01"})
-    [certificate] = [t for t in done["next_steps"] if False] or [None]
     complete(office, household_tasks(office, first["id"])["move_in"]["id"],
              {"resettled_on": "2026-12-10"})
     certificate = household_tasks(office, first["id"])["title_certificate"]
-    assert certificate["time_limit_days"] == 60
+    # due three months after allocation; escalates to level 2 at six months (001 四)
+    assert certificate["due_date"] == "2027-03-01"
     complete(office, certificate["id"], {"certified_on": "2027-02-01",
                                          "certificate_no": "苏(2027)镇江市不动产权第0000001号"})
     shown = office.get(f"/api/v1/households/{first['id']}").json
@@ -241,6 +241,15 @@ def test_bulk_complete_answers_per_task_and_the_handover_waits_for_households(as
                                       headers=office.headers,
                                json={"unsettled_reason": "涉法涉诉，诉讼中"})
         assert changed.status_code == 200, changed.json
-    done = office.post(f"/api/v1/tasks/{handover['id']}/complete", json={"data": HANDOVER})
+    # the register's counts, not typed totals, are what the handover records
+    without_totals = {k: v for k, v in HANDOVER.items()
+                      if k not in ("agreements_signed", "households_handed_over")}
+    done = office.post(f"/api/v1/tasks/{handover['id']}/complete",
+                       json={"data": without_totals})
     assert done.status_code == 200, done.json
     assert done.json["project"]["status"] == "completed"
+    [recorded] = [t for t in office.queue(scope="done", project_id=project_id)
+                  if t["step"] == "handover"]
+    assert {k: v for k, v in recorded["facts"].items() if k.startswith("register_")} == {
+        "register_households": 3, "register_signed": 3, "register_handed_over": 0,
+        "register_resettled": 0, "register_certified": 0}

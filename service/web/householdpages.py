@@ -91,3 +91,4 @@ def show(household_id):
     when; full personal data only for the district office of its district (audited)."""
     household = views.household_file(current_user, household_id, where="desk")
     return render_template("desk/household.html", h=household)
+

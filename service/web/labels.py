@@ -63,6 +63,10 @@ def step_label(name):
 
 
 def task_title(task):
+    if task.household_id is not None:  # a household's own process: its step and the household
+        household = task.household
+        return f"{step_title(household.definition, task.step)} · {household.number} " \
+               f"{household.head_name}"
     return step_title(task.project.definition, task.step)
 
 

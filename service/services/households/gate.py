@@ -5,6 +5,7 @@ from ...extensions import db
 from ...models import Household
 from .. import signals
 from ..errors import Conflict
+from ..formcontext import provide
 
 HANDOVER_STEP = "handover"
 #: settled: in kind / exchange once the title certificate is done, monetary once paid
@@ -54,3 +55,11 @@ def _hold_handover(task, now, **extra):
                            f"{number} {name}" for _, number, name, _, reason
                            in unsettled(task.project_id) if reason is None][:50]})
     return {}
+
+
+@provide(HANDOVER_STEP)
+def _register_figures(project):
+    """The handover form's register counts (its computed `register_*` fields)."""
+    counts = register_counts(project.id)
+    return {f"register_{key}": counts[key]
+            for key in ("households", "signed", "handed_over", "resettled", "certified")}

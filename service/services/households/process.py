@@ -14,7 +14,9 @@ from ...engine import EngineError, TaskNotReady
 from ...extensions import db
 from ...models import Household, Task
 from .. import signals
+from ...clock import SHANGHAI
 from ..approval import tasks as approval_tasks
+from ..deadlines.deadlines import set_thresholds, task_levels
 from ..approval.instances import json_safe
 from ..errors import Conflict, Invalid
 from ..policy import definitions
@@ -32,6 +34,9 @@ DATES = {"signed_on": "signed", "handed_over_on": "handed_over", "allocated_on":
          "resettled_on": "resettled", "certified_on": "certified", "paid_on": "paid"}
 #: form values copied onto the household as they are (money in fen)
 COPIED = ("promised_on", "transition_allowance")
+#: steps whose due date (and level-2 escalation) are dates in the process data, not working
+#: days: the title certificate, three months after allocation and six at the most (001 四)
+FIXED_DEADLINES = {"title_certificate": ("certificate_due", "certificate_deadline")}
 #: values a household's own data supplies when the caller leaves them out (a bulk signing
 #: with one date): the agreement's type follows the registered choice
 DEFAULTS = {"agreement_type": lambda h: "monetary" if h.choice == "monetary" else "exchange"}
@@ -116,6 +121,7 @@ def save(household, project, instance, actor, open_rows=None):
             set_committed_value(household, name, value)
     if created:
         signals.tasks_opened.send(project, tasks=created, actor=actor)
+        _escalate_at_latest(created, instance)
         # No `tasks_inserted`: its receivers notify per row (one notice per official per
         # household step would bury a district office under hundreds a day); the households'
         # work is read from the queues and the household list.
@@ -129,9 +135,26 @@ def save(household, project, instance, actor, open_rows=None):
     return created, cancelled
 
 
+def _fixed_deadline(ready):
+    """(due date, latest date) a step takes from its process data, else None."""
+    names = FIXED_DEADLINES.get(ready.step)
+    if not names or not ready.data.get(names[0]):
+        return None
+    due, latest = (ready.data.get(name) for name in names)
+    return dt.date.fromisoformat(str(due)[:10]), (
+        dt.date.fromisoformat(str(latest)[:10]) if latest else None)
+
+
 def _new_row(project, household, meta, ready, now):
     limit = meta.get("time_limit_days")
     due_date, due_at = runtime().calendar().due(now, limit) if limit else (None, None)
+    fixed = _fixed_deadline(ready)
+    if fixed:
+        # The title certificate is due three months after allocation (001 四), not a count of
+        # working days from when the step opened.
+        due_date, limit = fixed[0], None
+        due_at = dt.datetime.combine(due_date, dt.time(23, 59, 59), tzinfo=SHANGHAI).astimezone(
+            dt.timezone.utc).replace(tzinfo=None)
     row = Task(project_id=project.id, household_id=household.id, spiff_id=ready.id,
                step=ready.step, name=meta["name"], form=meta["form"], role=meta["role"],
                district=project.district, department=None, status="open", created_at=now,
@@ -139,6 +162,17 @@ def _new_row(project, household, meta, ready, now):
                due_at=due_at)
     set_committed_value(row, "project", project)
     return row
+
+
+def _escalate_at_latest(rows, instance):
+    """A step with a latest date (six months after allocation) escalates to level 2 then."""
+    ready = {t.id: t for t in instance.ready_user_tasks()}
+    for row in rows:
+        fixed = _fixed_deadline(ready[row.spiff_id]) if row.spiff_id in ready else None
+        if fixed and fixed[1] and fixed[1] > fixed[0]:
+            row.level2_days = runtime().calendar().working_days_between(fixed[0], fixed[1])
+            yellow, _ = task_levels(row, {})
+            set_thresholds(row, row.due_date, yellow, row.level2_days)
 
 
 def _lock(household_id):
