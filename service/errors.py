@@ -60,6 +60,8 @@ def register(app):
         if _wants_json():
             # HTTP's 401 names the scheme that would be accepted (RFC 9110, 11.6.1).
             headers = {"WWW-Authenticate": 'Bearer realm="api"'} if exc.status == 401 else {}
+            if getattr(exc, "retry_after", None):  # 429: when to try again
+                headers["Retry-After"] = str(exc.retry_after)
             return jsonify(error_body(exc.status, exc.message, exc.errors)), exc.status, headers
         return _page(exc.status, _(exc.message))
 

@@ -8,8 +8,19 @@ ROLES = {
     "supervisor": {"zh": "督查室", "en": "Supervisor", "district": False},
     "leading_group": {"zh": "领导小组办公室", "en": "Leading-group office", "district": False},
     "policy_staff": {"zh": "政策科", "en": "Policy staff", "district": False},
+    # 三员分立: `admin` (the key clients know) is the system administrator, as is
+    # `system_admin`; the security and audit administrators are separate accounts.
     "admin": {"zh": "系统管理员", "en": "Administrator", "district": False},
+    "system_admin": {"zh": "系统管理员", "en": "System administrator", "district": False},
+    "security_admin": {"zh": "安全管理员", "en": "Security administrator", "district": False},
+    "audit_admin": {"zh": "审计管理员", "en": "Audit administrator", "district": False},
 }
+#: officials, districts, calendar, outbox
+SYSTEM_ADMIN_ROLES = ("admin", "system_admin")
+#: roles, lockouts, second factors, password and session policies
+SECURITY_ADMIN_ROLES = ("security_admin",)
+#: reads the audit trail and its verification; changes nothing
+AUDIT_ADMIN_ROLES = ("audit_admin",)
 LANE_ROLES = ("district_office", "city_review", "district_government", "finance", "joint_review")
 DISTRICT_ROLES = tuple(k for k, v in ROLES.items() if v["district"])
 RULE_EDITOR_ROLES = ("policy_staff", "admin")

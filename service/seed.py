@@ -32,7 +32,9 @@ def demo_users():
               ("city_supervisor", "supervisor", None, None, "市政府督查室"),
               ("leading_group_office", "leading_group", None, None, "棚改领导小组办公室"),
               ("policy", "policy_staff", None, None, "市征收办政策科"),
-              ("admin", "admin", None, None, "系统管理员")]
+              ("admin", "admin", None, None, "系统管理员"),
+              ("security_admin", "security_admin", None, None, "安全管理员"),
+              ("audit_admin", "audit_admin", None, None, "审计管理员")]
     users += [(f"dept_{code}", "joint_review", None, code, name) for code, name, _ in DEPARTMENTS]
     return users
 
@@ -54,6 +56,7 @@ def seed_demo():
         if db.session.scalar(select(User.id).where(User.username == username)):
             continue
         created.append(create_user(username, DEMO_PASSWORD, role, district, department,
-                                   display_name=display, email=f"{username}@{DEMO_MAIL_DOMAIN}"))
+                                   display_name=display, email=f"{username}@{DEMO_MAIL_DOMAIN}",
+                                   demo=True))
     db.session.commit()
     return created

@@ -172,7 +172,8 @@ def test_one_address_that_cannot_go_in_a_header_does_not_hold_up_the_others(
     from service.models import User
     from service.services.people.users import create_user
     with app.app_context():
-        user = create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou")
+        user = create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou",
+                           demo=True)  # a test account like the seeded ones
         user.email = "li@zj.example.gov.cn\nBcc: everyone@example.com"
         db.session.commit()
         assert db.session.get(User, user.id).email.count("@") == 2

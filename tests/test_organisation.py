@@ -4,7 +4,7 @@ import io
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from conftest import csrf_from
+from conftest import ApiUser, csrf_from
 from flow import start
 from service.extensions import db
 from service.models import AuditEvent, Department, District, Street, User
@@ -52,8 +52,13 @@ def test_a_new_district_and_street_and_an_official_moved_with_a_held_task(
         assert actions == ["district_add", "street_add", "release", "user_change"]
     # A new colleague in 京口区's office finds the task in the office's queue.
     _post(client, "/admin/users/new", "/admin/users", username="jingkou_new", role="district_office",
-          district="京口区", department="", street="", password="demo-pass-2026")
-    assert [t["id"] for t in as_user("jingkou_new").queue(project_id=project_id)] == [task["id"]]
+          district="京口区", department="", street="", password="Jk-New-Given1")
+    # A password an administrator gave is replaced at the first sign-in (issue 18).
+    assert client.post("/api/v1/auth/password", json={
+        "username": "jingkou_new", "password": "Jk-New-Given1",
+        "new_password": "Jk-New-Own-22"}).status_code == 200
+    newcomer = ApiUser(client, "jingkou_new", "Jk-New-Own-22")
+    assert [t["id"] for t in newcomer.queue(project_id=project_id)] == [task["id"]]
     moved_token = client.post("/api/v1/auth/token", json={
         "username": "jingkou_office", "password": "demo-pass-2026"}).json["token"]
     queue = client.get("/api/v1/tasks", query_string={"scope": "mine"},
@@ -65,15 +70,15 @@ def test_an_official_added_disabled_and_given_a_password_through_the_pages(app, 
     web_login("admin")
     response = _post(client, "/admin/users/new", "/admin/users", username="zhang_san",
                      display_name="张三", role="district_office", district="runzhou",
-                     department="", street="", email="", password="a-long-password")
+                     department="", street="", email="", password="A-long-password")
     assert response.status_code == 302
     assert "张三" in client.get("/admin/users").text
     _post(client, "/admin/users/zhang_san/password", "/admin/users/zhang_san",
-          password="another-password-1")
+          password="Another-password-1")
     _post(client, "/admin/users/zhang_san/disable", "/admin/users/zhang_san", reason="调离")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "zhang_san"))
-        assert not user.active and user.check_password("another-password-1")
+        assert not user.active and user.check_password("Another-password-1")
     bad = _post(client, "/admin/users/new", "/admin/users", username="li_si", role="joint_review",
                 district="", department="", street="", password="a-long-password")
     assert bad.status_code == 302

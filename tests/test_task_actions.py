@@ -65,7 +65,7 @@ def test_transfer_to_a_colleague_of_the_same_office(as_user, app):
     from service.services.people.users import create_user
     with app.app_context():
         create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou",
-                    display_name="京口区征收办二")
+                    display_name="京口区征收办二", demo=True)  # like the seeded ones
         db.session.commit()
     project_id = start(as_user)
     office = as_user("jingkou_office")

@@ -130,8 +130,11 @@ def test_queue_marks_due_soon_yellow_and_overdue_red(client, web_login, as_user,
 
 def test_page_upload_refused_on_a_task_another_official_claimed(client, web_login, as_user,
                                                                runner):
-    runner.invoke(args=["users", "add", "--username", "jingkou_office2", "--password",
-                        "demo-pass-2026", "--role", "district_office", "--district", "jingkou"])
+    from service.extensions import db
+    from service.services.people.users import create_user
+    with runner.app.app_context():  # a test account like the seeded ones
+        create_user("jingkou_office2", "demo-pass-2026", "district_office", "jingkou", demo=True)
+        db.session.commit()
     project_id = start(as_user)
     task_id = as_user("jingkou_office").task_for(project_id, "submit_plan")["id"]
     as_user("jingkou_office").post(f"/api/v1/tasks/{task_id}/claim")

@@ -9,7 +9,9 @@ from wtforms.validators import DataRequired
 from ..extensions import login_manager
 from ..i18n import LANGUAGES
 from ..services.people import browser_sessions
-from ..services.people.users import authenticate
+from ..services.errors import ServiceError
+from ..services.people.signin import SecondFactorNeeded, sign_in
+from .session_policy import start_session
 from ..sessions import SESSION_ID
 from .pageforms import safe_next
 
@@ -21,6 +23,7 @@ login_manager.login_message = lazy_gettext("Please sign in to see this page.")
 class LoginForm(FlaskForm):
     username = StringField("Username", validators=[DataRequired()])
     password = PasswordField("Password", validators=[DataRequired()])
+    code = StringField("Code")  # the authenticator code, for accounts with a second factor
 
 
 @login_manager.user_loader
@@ -34,18 +37,22 @@ def load_user(user_id):
 def login():
     """Sign in with username and password; land on the work queue."""
     form = LoginForm()
-    error = None
+    error, status, need_code = None, 200, False
     if form.validate_on_submit():
-        user = authenticate(form.username.data.strip(), form.password.data)
-        if user is not None:
+        try:  # the sign-in policy; a refusal is audited and committed by it
+            result = sign_in(form.username.data.strip(), form.password.data,
+                             request.remote_addr, form.code.data, via="page")
+        except ServiceError as exc:
+            error, status = exc.message, exc.status
+            need_code = isinstance(exc, SecondFactorNeeded)
+        else:
+            user = result.user
             login_user(user)
             session.permanent = True
             session[SESSION_ID] = browser_sessions.begin(user)
-            from ..services.people.signins import record_sign_in
-            record_sign_in(user, request.remote_addr)
+            start_session(result)  # idle clock, forced password change, sign-in facts
             return redirect(safe_next(request.args.get("next")) or url_for("desk.home"))
-        error = _("Wrong username or password.")
-    return render_template("login.html", form=form, error=error), 401 if error else 200
+    return render_template("login.html", form=form, error=error, need_code=need_code), status
 
 
 @bp.route("/logout", methods=["POST"])

@@ -10,6 +10,7 @@ from ...textcheck import bad_text
 from ..approval.tasks import lock_claimed_rows
 from ..records.audit import record
 from ..errors import Conflict, Invalid, NotFound
+from .passwords import password_problems, password_set, tr
 
 
 def _user(username):
@@ -52,12 +53,16 @@ def enable_user(username, actor=None):
 
 
 def set_password(username, password, actor=None):
-    """Give an official a new password; their API tokens issued before stop working."""
+    """Give an official a new password under the policy; their API tokens issued before stop
+    working. Set by anyone but the official (an administrator, the CLI), it must be changed at
+    their next sign-in."""
     user = _user(username)
-    if not password or len(password) < 8 or bad_text(password):
-        raise Invalid("the password was not changed",
-                      errors={"password": ["at least 8 characters, no control characters"]})
+    problems = password_problems(password, username) if not bad_text(password) else \
+        ["no control characters"]
+    if problems:
+        raise Invalid(tr("the password was not changed"), errors={"password": problems})
     user.set_password(password)
     user.token_version += 1
+    password_set(user, forced=actor is None or actor.id != user.id)
     record("password_set", actor, username=username)
     return user

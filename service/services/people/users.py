@@ -15,7 +15,8 @@ from ...textcheck import bad_text
 # One address, as reminders send it: no spaces, line breaks or second @ (header injection).
 EMAIL = re.compile(r"[^@\s<>,;]{1,64}@[^@\s<>,;]{1,190}\.[^@\s<>,;.]{2,63}")
 from ..records.audit import record
-from ..errors import Invalid, Unauthorized
+from ..errors import Forbidden, Invalid, Unauthorized
+from .passwords import password_problems, password_set, tr
 
 
 def _signer():
@@ -39,8 +40,10 @@ def check_user_fields(role, district, department):
 
 
 def create_user(username, password, role, district=None, department=None, display_name="",
-                email=None, actor=None):
-    """Add an official; Invalid with per-field messages when the combination is wrong."""
+                email=None, actor=None, demo=False):
+    """Add an official; Invalid with per-field messages when the combination is wrong. The
+    password must meet the policy and is changed at the first sign-in (`demo`: the seeded demo
+    accounts, which keep the published demo password)."""
     errors = check_user_fields(role, district, department)
     for name, value in (("username", username), ("display_name", display_name),
                         ("email", email), ("password", password)):
@@ -52,8 +55,8 @@ def create_user(username, password, role, district=None, department=None, displa
         select(User.id).where(User.username == username))
     if not username or taken:
         errors["username"] = ["username is empty or taken"]
-    if "password" not in errors and (not password or len(password) < 8):
-        errors["password"] = ["password must have at least 8 characters"]
+    if "password" not in errors and not demo and password_problems(password, username):
+        errors["password"] = password_problems(password, username)
     if errors:
         raise Invalid("the user cannot be created", errors=errors)
     user = User(username=username, role=role, district=district or None,
@@ -62,6 +65,7 @@ def create_user(username, password, role, district=None, department=None, displa
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    password_set(user, forced=not demo)
     record("user_add", actor, username=username, role=role, district=district,
            department=department)
     return user
@@ -75,12 +79,27 @@ def authenticate(username, password):
     return user
 
 
-def issue_token(username, password):
-    """A bearer token for valid credentials, else Unauthorized."""
-    user = authenticate(username, password)
-    if user is None:
-        raise Unauthorized("wrong username or password")
-    return _signer().dumps({"uid": user.id, "v": user.token_version})
+def issue_token(username, password, address=None, code=None):
+    """A bearer token and the sign-in facts for valid credentials under the sign-in policy;
+    refused (403) while the password must be changed or a second factor enrolled."""
+    from .signin import sign_in
+    result = sign_in(username, password, address, code, via="api")
+    if result.must_change_password or result.must_enrol_totp:
+        raise Forbidden(tr("Sign in on the sign-in page first: the password must be changed "
+                           "or an authenticator enrolled."))
+    return {"token": _signer().dumps({"uid": result.user.id, "v": result.user.token_version}),
+            "last_sign_in_at": result.previous_at, "failed_attempts": result.failures_since}
+
+
+def token_after_password_change(username, password, new_password, address=None, code=None):
+    """Change one's own password with the current credentials, then a token as `issue_token`."""
+    from .signin import change_own_password
+    result = change_own_password(username, password, new_password, address, code)
+    if result.must_enrol_totp:
+        raise Forbidden(tr("Sign in on the sign-in page first: an authenticator must be "
+                           "enrolled."))
+    return {"token": _signer().dumps({"uid": result.user.id, "v": result.user.token_version}),
+            "last_sign_in_at": result.previous_at, "failed_attempts": result.failures_since}
 
 
 def user_from_token(token):

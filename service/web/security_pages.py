@@ -1,0 +1,158 @@
+"""Security pages: the forced password change, second-factor enrolment, the security
+administrator's accounts page and the audit administrator's trail page."""
+import segno
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import AuditEvent, User
+from ..roles import AUDIT_ADMIN_ROLES, SECURITY_ADMIN_ROLES
+from ..services.errors import Invalid
+from ..services.people import accounts, security_admin
+from ..services.people.totp import new_secret, provisioning_uri
+from ..services.records.chain_check import read_heads, heads_file, verify
+from .pageforms import run, submit
+from .session_policy import MUST_CHANGE, MUST_ENROL
+
+bp = Blueprint("security", __name__)
+PENDING_SECRET = "totp_pending_secret"
+
+
+class NewPasswordSchema(Schema):
+    current = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    repeat = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+    @validates_schema
+    def _same(self, data, **kwargs):
+        if data.get("password") != data.get("repeat"):
+            raise ValidationError(_("The two new passwords differ."), "repeat")
+
+
+class CodeSchema(Schema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=12))
+
+
+def _only(roles):
+    if current_user.role not in roles:
+        abort(403)
+
+
+@bp.route("/account/new-password", methods=["GET", "POST"])
+@login_required
+def new_password():
+    """Choose a new password: at the first sign-in, after a reset, or when it has expired."""
+    if request.method == "POST":
+        def change(values):
+            if not current_user.check_password(values["current"]):
+                raise Invalid(_("The password was not changed."),
+                              errors={"current": [_("The current password is wrong.")]})
+            accounts.set_password(current_user.username, values["password"], actor=current_user)
+            db.session.commit()
+            return True
+        if submit(NewPasswordSchema(), change, _("Your password is changed.")):
+            # Changing the password ends every session of the account, this one too.
+            session.pop(MUST_CHANGE, None)
+            logout_user()
+            flash(_("Sign in with the new password."))
+            return redirect(url_for("auth.login"))
+    return render_template("security/new_password.html",
+                           forced=session.get(MUST_CHANGE, False))
+
+
+@bp.route("/account/totp", methods=["GET", "POST"])
+@login_required
+def totp():
+    """Enrol an authenticator app: scan the QR code, confirm with its first code."""
+    secret = session.get(PENDING_SECRET)
+    if request.method == "POST" and secret:
+        done = submit(CodeSchema(), lambda v: _enrol(secret, v["code"]),
+                      _("The authenticator is enrolled; sign-ins now ask for its code."))
+        if done:
+            session.pop(PENDING_SECRET, None)
+            session.pop(MUST_ENROL, None)
+            return redirect(url_for("desk.home"))
+    if not secret:
+        secret = session[PENDING_SECRET] = new_secret()
+    qr = segno.make(provisioning_uri(secret, current_user.username), error="m")
+    svg = qr.svg_inline(scale=4, dark="#000", light="#fff")
+    return render_template("security/totp.html", svg=svg, secret=secret,
+                           forced=session.get(MUST_ENROL, False))
+
+
+def _enrol(secret, code):
+    user = security_admin.enrol_totp(current_user, secret, code)
+    db.session.commit()
+    return user
+
+
+@bp.route("/admin/security")
+@login_required
+def accounts_page():
+    """Accounts' lock state and second factors; the policies in force (security admin)."""
+    _only(SECURITY_ADMIN_ROLES)
+    from flask import current_app
+    names = ("SIGNIN_MAX_FAILURES", "SIGNIN_LOCK_MINUTES", "SIGNIN_ADDRESS_FREE_FAILURES",
+             "PASSWORD_MAX_AGE_DAYS", "SESSION_IDLE_MINUTES", "PERMANENT_SESSION_LIFETIME",
+             "TOTP_REQUIRED")
+    return render_template("security/accounts.html",
+                           rows=security_admin.accounts_overview(current_user),
+                           policy=[(n, current_app.config.get(n)) for n in names])
+
+
+@bp.route("/admin/security/<username>/unlock", methods=["POST"])
+@login_required
+def unlock(username):
+    """Unlock an account."""
+    _only(SECURITY_ADMIN_ROLES)
+    run(lambda: _commit(security_admin.unlock(username, current_user)),
+        _("%(name)s can sign in again.", name=username))
+    return redirect(url_for(".accounts_page"))
+
+
+@bp.route("/admin/security/<username>/totp-reset", methods=["POST"])
+@login_required
+def totp_reset(username):
+    """Remove an official's authenticator so they enrol again."""
+    _only(SECURITY_ADMIN_ROLES)
+    run(lambda: _commit(security_admin.reset_totp(username, current_user)),
+        _("%(name)s enrols a new authenticator at the next sign-in.", name=username))
+    return redirect(url_for(".accounts_page"))
+
+
+def _commit(result):
+    db.session.commit()
+    return result
+
+
+@bp.route("/admin/audit")
+@login_required
+def audit_page():
+    """The audit trail's verification and its latest rows, filterable (audit admin; read only)."""
+    _only(AUDIT_ADMIN_ROLES)
+    result = verify(heads=read_heads(heads_file()))
+    query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(200)
+    action = (request.args.get("action") or "").strip()[:40]
+    actor = (request.args.get("actor") or "").strip()[:80]
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor:
+        query = query.join(User, User.id == AuditEvent.actor_id).where(User.username == actor)
+    return render_template("security/audit.html", result=result,
+                           rows=db.session.scalars(query).all(), action=action, actor=actor)
+
+
+def register(app):
+    """The blueprint, its menu entries, and where the separated administrators land."""
+    from . import desk_home, helpers
+    app.register_blueprint(bp)
+    for entry in (("security.accounts_page", "Account security", SECURITY_ADMIN_ROLES),
+                  ("security.audit_page", "Audit trail", AUDIT_ADMIN_ROLES)):
+        if entry not in helpers.NAV:
+            helpers.NAV.append(entry)
+    desk_home.LANDING.setdefault("security_admin", ("security.accounts_page",))
+    desk_home.LANDING.setdefault("audit_admin", ("security.audit_page",))
+    desk_home.LANDING.setdefault("system_admin", desk_home.LANDING.get("admin", ()))

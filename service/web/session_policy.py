@@ -1,0 +1,61 @@
+"""The desk session's security rules on every page: idle timeout, the forced password change
+and second-factor enrolment, and the sign-in facts shown after signing in."""
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import format_datetime, gettext as _
+from flask_login import current_user, logout_user
+
+from ..models.timestamps import as_aware
+from ..services.runtime import runtime
+
+SEEN = "seen_at"
+MUST_CHANGE = "must_change_password"
+MUST_ENROL = "must_enrol_totp"
+# Pages a session that must first change its password or enrol may still open.
+OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.set_language", "static",
+                  "security.new_password", "security.totp"}
+
+
+def _now():
+    return runtime().clock.now().timestamp()
+
+
+def start_session(result):
+    """After a successful sign-in: start the idle clock, note what must happen first, and
+    tell the official when they last signed in and how many tries failed since."""
+    session[SEEN] = _now()
+    session[MUST_CHANGE] = bool(result.must_change_password)
+    session[MUST_ENROL] = bool(result.must_enrol_totp)
+    if result.previous_at is not None:
+        flash(_("Last sign-in: %(at)s from %(address)s. Failed sign-ins since: %(n)d.",
+                at=format_datetime(as_aware(result.previous_at), "yyyy-MM-dd HH:mm"),
+                address=result.previous_from or "-", n=result.failures_since))
+    elif result.failures_since:
+        flash(_("Failed sign-ins on this account before this one: %(n)d.",
+                n=result.failures_since))
+
+
+def _check_page():
+    if request.path.startswith("/api/") or not current_user.is_authenticated:
+        return None
+    now = _now()
+    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    if now - session.get(SEEN, 0) > idle:
+        logout_user()
+        session.clear()
+        flash(_("You were signed out after %(n)d minutes without activity.",
+                n=current_app.config["SESSION_IDLE_MINUTES"]))
+        return redirect(url_for("auth.login", next=request.full_path
+                                if request.method == "GET" else None))
+    session[SEEN] = now
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if session.get(MUST_CHANGE):
+        return redirect(url_for("security.new_password"))
+    if session.get(MUST_ENROL):
+        return redirect(url_for("security.totp"))
+    return None
+
+
+def register(app):
+    """Check every page request."""
+    app.before_request(_check_page)
