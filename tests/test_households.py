@@ -1,6 +1,7 @@
 """The household register (issue 16): import, masking, each household's own process, bulk
 completion and the project's handover waiting for its households."""
 import io
+import zipfile
 
 from openpyxl import Workbook, load_workbook
 
@@ -253,3 +254,12 @@ def test_bulk_complete_answers_per_task_and_the_handover_waits_for_households(as
     assert {k: v for k, v in recorded["facts"].items() if k.startswith("register_")} == {
         "register_households": 3, "register_signed": 3, "register_handed_over": 0,
         "register_resettled": 0, "register_certified": 0}
+    # the project archive lists the households, each unsettled one with its reason
+    archive = office.get(f"/api/v1/projects/{project_id}/archive")
+    assert archive.status_code == 200
+    member = zipfile.ZipFile(io.BytesIO(archive.data)).read("households.csv")
+    lines = member.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("户号,楼栋,户主")
+    assert len(lines) == 4 and all("涉法涉诉，诉讼中" in line and ",否," in line
+                                   for line in lines[1:])
+    assert id_number(1) not in member.decode("utf-8-sig")  # no personal ID numbers

@@ -1,5 +1,5 @@
 """Starting projects and reading the ones an official may see."""
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ...extensions import db
 from ...models import AuditEvent, Project, Task
@@ -86,7 +86,15 @@ def open_tasks(project):
                               .order_by(Task.id)).all()
 
 
+#: audit actions kept on a household's page, not in its project's timeline
+HOUSEHOLD_ONLY_ACTIONS = ("personal_data_view", "household_edit")
+
+
 def history(project):
-    """Audit events of a project, oldest first."""
-    return db.session.scalars(select(AuditEvent).where(AuditEvent.project_id == project.id)
-                              .order_by(AuditEvent.id)).all()
+    """Audit events of a project, oldest first (its households' steps are on their pages)."""
+    household_tasks = select(Task.id).where(Task.project_id == project.id,
+                                            Task.household_id.isnot(None))
+    return db.session.scalars(select(AuditEvent).where(
+        AuditEvent.project_id == project.id,
+        or_(AuditEvent.task_id.is_(None), AuditEvent.task_id.not_in(household_tasks)),
+        AuditEvent.action.not_in(HOUSEHOLD_ONLY_ACTIONS)).order_by(AuditEvent.id)).all()

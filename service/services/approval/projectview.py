@@ -22,7 +22,8 @@ def project_list(user, district=None, status=None, year=None, page=1, per_page=5
     current = {p.id: [] for p in rows}
     if rows:
         for task in db.session.scalars(select(Task).where(
-                Task.project_id.in_(list(current)), Task.status == "open").order_by(Task.id)):
+                Task.project_id.in_(list(current)), Task.status == "open",
+                Task.household_id.is_(None)).order_by(Task.id)):  # households' on their list
             current[task.project_id].append(task)
     return rows, total, current
 
@@ -30,7 +31,7 @@ def project_list(user, district=None, status=None, year=None, page=1, per_page=5
 def step_choices():
     """(step, name) of every step a project can be at, for the list's step filter."""
     return sorted(set(db.session.execute(select(Task.step, Task.name).where(
-        Task.status == "open").distinct()).all()))
+        Task.status == "open", Task.household_id.is_(None)).distinct()).all()))
 
 
 def district_codes():
@@ -129,7 +130,9 @@ def diagram_marks(project, tasks, events):
 def project_page(user, project_id):
     """Everything the project page shows, for a project the user may see."""
     project = projects.get_project(user, project_id)
-    tasks = db.session.scalars(select(Task).where(Task.project_id == project.id)
+    # The statutory steps; each household's steps are on its own page (一户一档).
+    tasks = db.session.scalars(select(Task).where(Task.project_id == project.id,
+                                                  Task.household_id.is_(None))
                                .order_by(Task.id)).all()
     events = projects.history(project)
     return {"project": project, "tasks": tasks, "current": [t for t in tasks if t.status == "open"],

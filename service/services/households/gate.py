@@ -1,4 +1,7 @@
 """The statutory `handover` waits for the households: counts from the register, and the gate."""
+import csv
+import io
+
 from sqlalchemy import and_, case, func, or_, select
 
 from ...extensions import db
@@ -6,6 +9,7 @@ from ...models import Household
 from .. import signals
 from ..errors import Conflict
 from ..formcontext import provide
+from ..records.archive import EXTRA_MEMBERS
 
 HANDOVER_STEP = "handover"
 #: settled: in kind / exchange once the title certificate is done, monetary once paid
@@ -63,3 +67,36 @@ def _register_figures(project):
     counts = register_counts(project.id)
     return {f"register_{key}": counts[key]
             for key in ("households", "signed", "handed_over", "resettled", "certified")}
+
+
+_CSV_COLUMNS = (("number", "户号"), ("building", "楼栋"), ("head_name", "户主"),
+                ("choice", "安置方式"), ("status", "状态"), ("signed_on", "签约日期"),
+                ("handed_over_on", "交房日期"), ("resettled_on", "安置日期"),
+                ("certified_on", "办证日期"), ("paid_on", "补偿支付日期"),
+                ("settled", "是否安置完毕"), ("unsettled_reason", "未安置原因"))
+_CHOICES = {"in_kind": "实物安置", "monetary": "货币补偿", "exchange": "产权调换"}
+_STATUSES = {"registered": "已登记", "signed": "已签约", "handed_over": "已交房",
+             "allocated": "已分房", "resettled": "已安置", "certified": "已办证",
+             "paid": "补偿已支付", "closed_unsettled": "未安置结案"}
+
+
+def archive_members(project):
+    """households.csv for the project archive: every household (no ID numbers or phones), and
+    for each one not settled the recorded reason."""
+    rows = db.session.execute(select(Household, SETTLED.label("settled")).where(
+        Household.project_id == project.id).order_by(Household.number)).all()
+    if not rows:
+        return {}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([heading for _, heading in _CSV_COLUMNS])
+    for household, settled in rows:
+        values = {"choice": _CHOICES.get(household.choice, household.choice),
+                  "status": _STATUSES.get(household.status, household.status),
+                  "settled": "是" if settled else "否"}
+        writer.writerow([values[k] if k in values else (getattr(household, k) or "")
+                         for k, _ in _CSV_COLUMNS])
+    return {"households.csv": ("\ufeff" + out.getvalue()).encode("utf-8")}
+
+
+EXTRA_MEMBERS.append(archive_members)

@@ -63,6 +63,11 @@ def _timeline_csv(events, step_name):
     return "\ufeff" + out.getvalue()  # BOM so spreadsheet programs read the Chinese text
 
 
+#: functions(project) -> {member name: bytes} other concerns add to a project's archive
+#: (issue 16: the household register, with the reasons of households not settled)
+EXTRA_MEMBERS = []
+
+
 def build_archive(user, project_id, record_url=None):
     """(file name, seekable ZIP file) of a project the user may see, with its approval form
     (审批表) when `record_url` (the project page its QR code leads to) is given; audited."""
@@ -86,6 +91,8 @@ def build_archive(user, project_id, record_url=None):
     if record_url:
         members[form_name(project)] = render_form(project, record_url)[0]
     members["audit-chain.json"] = json.dumps(chain, ensure_ascii=False, indent=2).encode()
+    for provide in EXTRA_MEMBERS:
+        members.update(provide(project))
     for key, form in sorted(definition.forms.items()):
         members[f"forms/{key}.json"] = json.dumps(form, ensure_ascii=False, indent=2).encode()
     spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
