@@ -4,6 +4,14 @@ import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# An installed wheel carries workflows/, forms/ and migrations/ inside the package (setup.py).
+SHIPPED = Path(__file__).resolve().parent / "shipped"
+
+
+def shipped(name):
+    """The repository's `name` directory, or the copy an installed package carries."""
+    return ROOT / name if (ROOT / name).is_dir() or not (SHIPPED / name).is_dir() \
+        else SHIPPED / name
 
 
 def database_url(url):
@@ -57,8 +65,8 @@ class Config:
         os.environ.get("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'service.db'}"))
     # Per-database engine defaults are added by service.database.engine_options.
     SQLALCHEMY_ENGINE_OPTIONS = {}
-    WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", ROOT / "workflows"))
-    FORMS_DIR = Path(os.environ.get("FORMS_DIR", ROOT / "forms"))
+    WORKFLOWS_DIR = Path(os.environ.get("WORKFLOWS_DIR", shipped("workflows")))
+    FORMS_DIR = Path(os.environ.get("FORMS_DIR", shipped("forms")))
     UPLOAD_DIR = Path(os.environ.get("UPLOAD_DIR", ROOT / "instance" / "uploads"))
     ATTACHMENT_MAX_BYTES = number("MAX_UPLOAD_MB", 20, minimum=1) * 1024 * 1024
     # The request may carry the form fields and multipart framing around the largest file.

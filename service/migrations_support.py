@@ -1,8 +1,8 @@
 """Bring the database schema up to date."""
-from .config import ROOT
+from .config import shipped
 from .extensions import db
 
-MIGRATIONS_DIR = ROOT / "migrations"
+MIGRATIONS_DIR = shipped("migrations")
 
 
 def upgrade_schema(use_migrations=True):
