@@ -263,3 +263,36 @@ def test_bulk_complete_answers_per_task_and_the_handover_waits_for_households(as
     assert len(lines) == 4 and all("涉法涉诉，诉讼中" in line and ",否," in line
                                    for line in lines[1:])
     assert id_number(1) not in member.decode("utf-8-sig")  # no personal ID numbers
+
+
+def test_completing_a_household_task_costs_the_same_whatever_the_projects_size(as_user, app):
+    from sqlalchemy import event
+    from service.extensions import db
+    small = ready_project(as_user, [row(n) for n in (1, 2)])
+    large_id = start(as_user, name="大项目")
+    office = as_user("jingkou_office")
+    assert upload(office, large_id, xlsx([row(n) for n in range(10, 40)])).status_code == 200
+    run_straight(as_user, large_id)
+    sign_off_all(as_user, large_id)
+    with app.app_context():
+        engine = db.engine
+
+    def statements_for(project_id):
+        first = households(office, project_id)[0]
+        task_id = household_tasks(office, first["id"])["sign_agreement"]["id"]
+        seen = []
+
+        def count(conn, cursor, statement, *args):
+            if not statement.startswith("BEGIN"):
+                seen.append(statement)
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            complete(office, task_id, {"signed_on": "2026-11-27"})
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return seen
+    few, many = statements_for(small), statements_for(large_id)
+    assert len(few) == len(many), (few, many)
+    # one household's workflow state is read, never its neighbours'
+    reads = [s for s in many if "households.state" in s and s.lstrip().startswith("SELECT")]
+    assert len(reads) == 1 and "households.id =" in reads[0]
