@@ -48,6 +48,16 @@ def prepared_app(tmp_path, clock=None, colleagues=()):
     return app
 
 
+def in_process(app):
+    """as_user(username) on the test app's own client (same database, no server): for
+    setting up what a step needs, such as housing reserved before the compensation plan."""
+    from conftest import ApiUser
+
+    def as_user(username):
+        return ApiUser(app.test_client(), username)
+    return as_user
+
+
 def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
