@@ -161,3 +161,23 @@ def test_monthly_report_carries_the_register(app, as_user, runner, clock):
     resettlement = jingkou["resettlement"]
     assert resettlement["signing_rate"] == 80.0 and resettlement["overdue"] == 2
     assert resettlement["overdue_by_type"] == {"other": 2}
+
+
+def test_a_case_open_a_month_goes_on_to_the_leading_group_once(app, as_user, runner, clock):
+    project = start(as_user)["id"]
+    register(app, project, STAGES)
+    tick(runner)
+    supervisor = as_user("jingkou_supervisor")
+    first, second = supervisor.get("/api/v1/overdue-cases").json
+    supervisor.post(f"/api/v1/overdue-cases/{first['id']}/close", json={"note": "已回迁"})
+    leading = as_user("leading_group_office")
+    at(clock, 2026, 12, 22, 9, 0)  # 29 days after the cases opened
+    tick(runner)
+    assert inbox(leading, "overdue_household_level2") == []
+    at(clock, 2026, 12, 24, 9, 0)
+    tick(runner)
+    (notice,) = inbox(leading, "overdue_household_level2")
+    assert "1 户" in notice["subject"] and "H002" in notice["body"]
+    assert len(inbox(supervisor, "overdue_household_level2")) == 1
+    tick(runner)
+    assert len(inbox(leading, "overdue_household_level2")) == 1

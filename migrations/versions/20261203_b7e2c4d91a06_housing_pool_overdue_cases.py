@@ -62,6 +62,7 @@ def upgrade():
         sa.Column('close_note', sa.Text(), nullable=True),
         sa.Column('closed_by_id', sa.Integer(), nullable=True),
         sa.Column('notified', sa.Boolean(), nullable=False),
+        sa.Column('escalated_on', sa.Date(), nullable=True),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('updated_at', sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(['closed_by_id'], ['users.id']),

@@ -60,6 +60,8 @@ class CaseSchema(Schema):
     type_label = fields.Function(lambda c: overdue_ledger.TYPE_LABELS.get(c.type, c.type))
     cause = fields.String()
     plan = fields.String()
+    escalated_on = fields.Date(allow_none=True, metadata={
+        "description": "when the case went on to the leading-group office (open a month)"})
     closed_on = fields.Date(allow_none=True)
     close_note = fields.String(allow_none=True)
     closed_by_id = fields.Integer(allow_none=True)

@@ -79,5 +79,7 @@ class OverdueCase(db.Model):
     close_note: Mapped[str | None] = mapped_column(Text)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notified: Mapped[bool] = mapped_column(default=False)
+    # When the case went on to the leading-group office (level 2), still open a month on.
+    escalated_on: Mapped[dt.date | None]
     created_at: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]

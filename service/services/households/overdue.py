@@ -1,6 +1,8 @@
 """Overdue resettlement (逾期未安置): a household not resettled by its promised date gets a case
 (一户一案), escalated to supervisors, classified by type and cause, and closed off (销号)."""
-from sqlalchemy import exists, or_, select
+import datetime as dt
+
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ...extensions import db
@@ -19,7 +21,10 @@ DONE = ("resettled", "certified", "paid", "closed_unsettled")
 #: who classifies a case and closes it off: the district office works it, supervisors tick it off
 WORKERS = ("district_office", "city_review", *SUPERVISING_ROLES)
 BATCH = 500
-NOTICE = "overdue_household"
+NOTICE, NOTICE_LEVEL2 = "overdue_household", "overdue_household_level2"
+#: a case still open this many days after it opened goes on to the leading-group office
+#: (level 2, as an overdue step does), once
+LEVEL2_AFTER_DAYS = 30
 
 # The notice texts are registered with the others (one table of kinds).
 TEXTS.setdefault(NOTICE, {
@@ -30,6 +35,15 @@ TEXTS.setdefault(NOTICE, {
              "{count} households of {project} ({district}) were not resettled by their promised "
              "date ({households}); they are on the overdue-resettlement ledger. The district "
              "office records each one's type, cause and plan; close each off once resolved."),
+})
+TEXTS.setdefault(NOTICE_LEVEL2, {
+    "subject": ("【逾期未安置·二级督办】{project}：{count} 户",
+                "Overdue resettlement, level 2: {project} - {count}"),
+    "body": ("{project}（{district}）有 {count} 户列入逾期未安置台账已超过 {days} 日仍未销号"
+             "（{households}），已报领导小组办公室。",
+             "{count} households of {project} ({district}) have been on the overdue-resettlement "
+             "ledger for more than {days} days without being closed off ({households}); they "
+             "have been reported to the leading-group office."),
 })
 
 
@@ -60,8 +74,47 @@ def sweep_overdue(today=None, batch=BATCH):
                 raise
             continue
         if not found:
-            return opened
+            break
         opened += found
+    _escalate(today)
+    return opened
+
+
+def _escalate(today):
+    """Level 2: open cases older than LEVEL2_AFTER_DAYS go to the leading-group office, once
+    each (a conditional UPDATE claims them, so two sweepers do not both notify)."""
+    cutoff = today - dt.timedelta(days=LEVEL2_AFTER_DAYS)
+    rows = db.session.execute(
+        select(OverdueCase.id, OverdueCase.project_id, Household.number)
+        .join(Household, Household.id == OverdueCase.household_id)
+        .where(OverdueCase.closed_on.is_(None), OverdueCase.escalated_on.is_(None),
+               OverdueCase.opened_on <= cutoff).order_by(OverdueCase.id)).all()
+    if not rows:
+        db.session.rollback()
+        return
+    claimed = set(db.session.scalars(
+        update(OverdueCase).where(OverdueCase.id.in_([r.id for r in rows]),
+                                  OverdueCase.escalated_on.is_(None))
+        .values(escalated_on=today).returning(OverdueCase.id)
+        .execution_options(synchronize_session=False)))
+    by_project = {}
+    for r in rows:
+        if r.id in claimed:
+            by_project.setdefault(r.project_id, []).append(r)
+    recipients = Recipients()
+    for project_id, found in by_project.items():
+        project = db.session.get(Project, project_id)
+        record("overdue_resettlement_level2", None, project, cases=[r.id for r in found])
+        notify(recipients.leading_group() + recipients.supervisors(project.district),
+               NOTICE_LEVEL2, {"project": project.name, "count": len(found),
+                               "district": recipients.district_name(project.district),
+                               "days": LEVEL2_AFTER_DAYS,
+                               "households": _numbers(found)}, project=project)
+    db.session.commit()
+
+
+def _numbers(rows):
+    return "、".join(r.number for r in rows[:10]) + ("…" if len(rows) > 10 else "")
 
 
 def _sweep_batch(today, batch):
@@ -83,7 +136,7 @@ def _sweep_batch(today, batch):
         project = db.session.get(Project, project_id)
         record("overdue_resettlement", None, project, households=[r.id for r in found],
                opened_on=today.isoformat())
-        numbers = "、".join(r.number for r in found[:10]) + ("…" if len(found) > 10 else "")
+        numbers = _numbers(found)
         users = (recipients.office("district_office", project.district)
                  + recipients.supervisors(project.district))
         notify(users, NOTICE, {"project": project.name, "count": len(found),
