@@ -5,6 +5,7 @@ import zipfile
 
 from openpyxl import Workbook, load_workbook
 
+from deskflow import PDF
 from flow import HANDOVER, run_straight, sign_off_all, start
 
 HEADINGS = ["户号", "楼栋", "户主姓名", "身份证号", "联系电话", "房屋地址", "合法建筑面积(m²)",
@@ -149,8 +150,14 @@ def test_an_in_kind_household_from_signing_to_title_certificate(as_user):
     assert {t["household_id"] for t in queue} == {first["id"], second["id"]}
     assert {t["household"]["number"] for t in queue} == {"1-101", "1-102"}
     task = open_steps["sign_agreement"]
+    # the signed agreement's scan is attached to the household's step
+    scan = office.post(f"/api/v1/tasks/{task['id']}/attachments", data={
+        "file": (io.BytesIO(PDF), "补偿安置协议.pdf"), "field": "agreement_scan"},
+        content_type="multipart/form-data")
+    assert scan.status_code == 201, scan.json
     done = complete(office, task["id"], {"agreement_type": "exchange", "signed_on": "2026-11-24",
-                                         "agreement_amount": "820000.00"})
+                                         "agreement_amount": "820000.00",
+                                         "agreement_scan": [scan.json["id"]]})
     assert [t["step"] for t in done["next_steps"]] == ["hand_over"]
     assert done["next_steps"][0]["household_id"] == first["id"]
     # the other household's process did not move
@@ -188,6 +195,7 @@ def test_an_in_kind_household_from_signing_to_title_certificate(as_user):
         "2026-11-24", "2026-11-25", "2026-12-01", "2026-12-10", "2027-02-01", "2027-06-30")
     assert shown["unit_id"] == unit_id and shown["transition_allowance"] == 150000
     assert household_tasks(office, first["id"]) == {}
+    assert [a["filename"] for a in shown["attachments"]] == ["补偿安置协议.pdf"]
     steps = [e["detail"].get("step") for e in shown["history"] if e["action"] == "complete"]
     assert steps == ["sign_agreement", "hand_over", "transition", "allocate_unit", "move_in",
                      "title_certificate"]
