@@ -16,14 +16,17 @@ def queue_page(user, scope="queue", project_id=None, step=None, page=1, text=Non
     """A page of a queue tab, its total, the steps it can be filtered by and the project a
     link chose (the search box finds projects by name or document number)."""
     order = "completed" if scope == "done" else "due"
-    rows, total = tasks.list_tasks(user, scope, project_id, step, page, PER_PAGE, order,
-                                   text=text)
+    found = tasks.list_tasks(user, scope, project_id, step, page, PER_PAGE, order, text=text)
+    rows, total = found
     condition = tasks.scope_condition(user, scope)
     steps = db.session.execute(select(Task.step, Task.name).where(condition).distinct()
                                .order_by(Task.step)).all()
     chosen = db.session.scalar(select(Project.name).where(Project.id == project_id)) \
         if project_id else None
-    return {"rows": rows, "total": total, "pages": max((total + PER_PAGE - 1) // PER_PAGE, 1),
+    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
+    if found.capped:  # more rows than counted: "1,000+", and a next page while rows remain
+        total, pages = found.total_text, max(pages, page + (1 if found.next_cursor else 0))
+    return {"rows": rows, "total": total, "pages": pages,
             "project_name": chosen, "steps": sorted(set(steps))}
 
 
