@@ -304,3 +304,17 @@ def test_completing_a_household_task_costs_the_same_whatever_the_projects_size(a
     # one household's workflow state is read, never its neighbours'
     reads = [s for s in many if "households.state" in s and s.lstrip().startswith("SELECT")]
     assert len(reads) == 1 and "households.id =" in reads[0]
+
+
+def test_a_household_step_on_the_desk_names_the_household_and_shows_its_data(
+        client, web_login, as_user):
+    project_id = ready_project(as_user, [row(1)])
+    office = as_user("jingkou_office")
+    [household] = households(office, project_id)
+    task = household_tasks(office, household["id"])["sign_agreement"]
+    web_login("jingkou_office")
+    queue = client.get("/desk/queue").text
+    assert "签订补偿安置协议 · 1-101 住户1" in queue
+    page = client.get(f"/desk/tasks/{task['id']}").text
+    assert "<dt>户号</dt>" in page and "1-101" in page and "<dt>合法建筑面积（㎡）</dt>" in page
+    assert "联审会签" not in page  # its previous step is its own, not the project's

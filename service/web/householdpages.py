@@ -2,7 +2,7 @@
 import datetime as dt
 
 from flask import Blueprint, render_template, request
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as L
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from ..models.households import STATUSES
 from ..services.approval.projects import visible_query
 from ..services.households import views
 from .helpers import NAV
+from .labels import FACT_LABELS
 from .pageforms import page_count
 
 bp = Blueprint("households_web", __name__, url_prefix="/desk")
@@ -92,3 +93,10 @@ def show(household_id):
     household = views.household_file(current_user, household_id, where="desk")
     return render_template("desk/household.html", h=household)
 
+
+
+# Household steps show their household's data (services/households/process.form_context).
+FACT_LABELS.update({"household_number": L("Household number"),
+                    "head_name": L("Head of household"), "legal_area": L("Legal area (m²)"),
+                    "family_size": L("Family size"), "allocated_on": L("Unit allocated on"),
+                    "promised_on": L("Promised resettlement date")})

@@ -193,6 +193,9 @@ def form_context(task):
     meta = version_info(definition_id_of(task)).meta["user_tasks"].get(task.step, {})
     if meta.get("department_item"):
         context[meta["department_item"]] = task.department
+    for column, provide in OWNER_CONTEXT.items():
+        if getattr(task, column) is not None:  # a household's step sees its household's data
+            context.update(provide(task))
     context.update(extra_context(task.form, task.project))
     return context
 
@@ -221,6 +224,8 @@ def validate_for_task(task, raw, locale):
 #: owner (issue 16: `household_id`, registered by services/households/process.py); each
 #: loads, locks and saves only that owner's instance.
 OWNED_COMPLETIONS = {}
+#: Values a form of such a row sees besides its project's data, by the same column.
+OWNER_CONTEXT = {}
 
 
 def definition_id_of(task):

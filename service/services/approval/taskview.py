@@ -38,6 +38,9 @@ def previous_step(task):
     """The last step completed on the project before this task opened (e.g. a return)."""
     row = db.session.scalar(
         select(Task).where(Task.project_id == task.project_id, Task.status == "completed",
+                           # a household's steps follow each other, not the project's
+                           Task.household_id == task.household_id if task.household_id
+                           else Task.household_id.is_(None),
                            Task.completed_at <= task.created_at, Task.id != task.id)
         .order_by(Task.completed_at.desc(), Task.id.desc()).limit(1))
     if row is None:

@@ -244,3 +244,16 @@ def complete_household_task(user, task, raw, locale="zh"):
 
 
 approval_tasks.OWNED_COMPLETIONS["household_id"] = complete_household_task
+
+
+def form_context(task):
+    """What a household step's form shows besides the project's data: the household's own."""
+    household = db.session.get(Household, task.household_id)
+    return {"household_number": household.number, "head_name": household.head_name,
+            "legal_area": household.legal_area, "family_size": household.family_size,
+            "allocated_on": household.allocated_on.isoformat() if household.allocated_on
+            else None,
+            "promised_on": household.promised_on.isoformat() if household.promised_on else None}
+
+
+approval_tasks.OWNER_CONTEXT["household_id"] = form_context
