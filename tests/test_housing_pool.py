@@ -57,6 +57,9 @@ def test_units_entered_listed_and_duplicates_refused(as_user):
     # runzhou's office does not see jingkou's units; the city does.
     assert as_user("runzhou_office").get("/api/v1/housing-units").json == []
     assert len(as_user("city_review").get("/api/v1/housing-units").json) == 1
+    nowhere = as_user("city_review").post("/api/v1/housing-units",
+                                          json=unit(number="505", district="nowhere"))
+    assert nowhere.status_code == 422 and "district" in nowhere.json["errors"]
 
 
 def test_import_with_a_bad_row_imports_nothing_then_imports_all(as_user):

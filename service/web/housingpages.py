@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from ..api.housing import ReservationSchema, XLSX
 from ..api.resettlement import CaseCloseSchema, ClassifySchema
+from ..converters import LARGEST_ID
 from ..database import writes
 from ..extensions import db
 from ..models import District, Project
@@ -115,6 +116,8 @@ def reserve():
     """Reserve the ticked units for the chosen project (备选)."""
     _require(pool.RESERVERS)
     project_id = request.form.get("project_id", type=int)
+    if project_id is not None and not 0 < project_id <= LARGEST_ID:
+        project_id = None
     data = {"unit_ids": request.form.getlist("unit_ids", type=int),
             "new_build_reason": request.form.get("new_build_reason") or None}
     try:

@@ -1,9 +1,10 @@
 """The resettlement-housing pool (安置房源): units, reservations for projects, allocation to
 households (000 三(三))."""
 from sqlalchemy import and_, case, func, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
-from ...models import HousingUnit, Project
+from ...models import District, HousingUnit, Project
 from ...roles import may_see_district
 from ..errors import Conflict, Forbidden, Invalid, NotFound
 from ..formcontext import provide
@@ -29,13 +30,20 @@ def require_editor(user, district):
 def create_unit(user, values):
     """Enter one unit into the pool (idle); Conflict if estate/building/number exists."""
     require_editor(user, values["district"])
+    if db.session.get(District, values["district"]) is None:
+        raise Invalid("unknown district", errors={"district": ["unknown district"]})
     key = (values["estate"], values["building"], values["unit_number"])
+    taken = Conflict(f"unit {'/'.join(key)} is already in the pool")
     if _existing_keys([key]):
-        raise Conflict(f"unit {'/'.join(key)} is already in the pool")
+        raise taken
     unit = HousingUnit(**values, status="idle", times_offered=0,
                        created_at=runtime().clock.now_naive())
     db.session.add(unit)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()  # entered at the same moment by another request
+        raise taken from None
     record("housing_unit_add", user, unit=unit.id, estate=unit.estate,
            building=unit.building, unit_number=unit.unit_number)
     db.session.commit()

@@ -4,11 +4,12 @@ import zipfile
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import District, HousingUnit
 from ...roles import may_see_district
-from ..errors import Forbidden, Invalid
+from ..errors import Conflict, Forbidden, Invalid
 from ..records.audit import record
 from ..runtime import runtime
 from .pool import POOL_EDITORS, _existing_keys
@@ -132,9 +133,14 @@ def import_units(user, content, dry_run=False):
     if dry_run:
         return {"rows": len(good), "imported": 0, "dry_run": True}
     now = runtime().clock.now_naive()
-    db.session.execute(insert(HousingUnit), [
-        {**values, "status": "idle", "times_offered": 0, "created_at": now}
-        for _, values in good])
+    try:
+        db.session.execute(insert(HousingUnit), [
+            {**values, "status": "idle", "times_offered": 0, "created_at": now}
+            for _, values in good])
+    except IntegrityError:
+        db.session.rollback()  # the same units entered at the same moment by another request
+        raise Conflict("some of these units were entered by another request just now; "
+                       "nothing was imported") from None
     record("housing_import", user, rows=len(good))
     db.session.commit()
     return {"rows": len(good), "imported": len(good), "dry_run": False}
