@@ -123,8 +123,9 @@ def register(app):
 
     from .cli_audit import audit_group
     app.cli.add_command(audit_group)
-    from . import cli_org
+    from . import cli_ops, cli_org
     cli_org.register(app)
+    cli_ops.register(app)
 
     from . import cli_deadlines
     cli_deadlines.register(app)
