@@ -55,3 +55,16 @@ def test_overdue_page_classify_and_close_off(app, as_user, client, web_login, ru
     assert progress.status_code == 200 and "签约率" in progress.text and "80.0%" in progress.text
     project_page = client.get(f"/desk/projects/{project}")
     assert "安置进度" in project_page.text and "80.0%" in project_page.text
+
+
+def test_monthly_reports_page_shows_the_register_rates(app, as_user, client, web_login, runner,
+                                                      clock):
+    from helpers_deadlines import at
+    project = start(as_user)
+    register(app, project, STAGES)
+    at(clock, 2026, 12, 25, 9, 0)
+    tick(runner)
+    web_login("city_supervisor")
+    page = client.get("/supervision/reports")
+    assert page.status_code == 200
+    assert "签约率 80.0%" in page.text and "办证率 25.0%" in page.text
