@@ -4,6 +4,7 @@ Runs inside the web process when SCHEDULER_ENABLED, or alone as `flask scheduler
 is safe to run in several processes at once (row claims, unique constraints).
 """
 import atexit
+import datetime as dt
 import logging
 import os
 import threading
@@ -56,8 +57,10 @@ def build(app, blocking=False):
     """A scheduler with the jobs added (not started)."""
     scheduler = (BlockingScheduler if blocking else BackgroundScheduler)(timezone="Asia/Shanghai")
     for name, (seconds, _) in _jobs().items():
+        # The heartbeat also beats at once, so /readyz passes as soon as a scheduler starts.
+        first = {"next_run_time": dt.datetime.now(dt.timezone.utc)} if name == "heartbeat" else {}
         scheduler.add_job(run_job, "interval", seconds=seconds, args=(app, name), id=name,
-                          max_instances=1, coalesce=True, misfire_grace_time=seconds)
+                          max_instances=1, coalesce=True, misfire_grace_time=seconds, **first)
     return scheduler
 
 

@@ -20,3 +20,6 @@ def register(api, csrf):
     from . import organisation
     csrf.exempt(organisation.blp)
     api.register_blueprint(organisation.blp)
+    from . import security_audit
+    csrf.exempt(security_audit.blp)
+    api.register_blueprint(security_audit.blp)

@@ -5,10 +5,11 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..services.deadlines import calendar
+from ..roles import SYSTEM_ADMIN_ROLES
 from .pageforms import only_for, submit
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/admin/calendar")
-only_for(bp, "admin")
+only_for(bp, *SYSTEM_ADMIN_ROLES)
 
 
 class DayFormSchema(Schema):

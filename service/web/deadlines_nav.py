@@ -9,8 +9,8 @@ ENTRIES = [
     ("supervision.statistics_page", "Statistics", SUPERVISING_ROLES),
     ("supervision.reports_page", "Monthly reports", SUPERVISING_ROLES),
     ("supervision.forecast_page", "Forecast", SUPERVISING_ROLES),
-    ("calendar_admin.days", "Calendar", ("admin",)),
-    ("outbox_admin.mails", "E-mail outbox", ("admin",)),
+    ("calendar_admin.days", "Calendar", ("admin", "system_admin")),
+    ("outbox_admin.mails", "E-mail outbox", ("admin", "system_admin")),
 ]
 
 

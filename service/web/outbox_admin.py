@@ -5,10 +5,11 @@ from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..services.notices import outbox
+from ..roles import SYSTEM_ADMIN_ROLES
 from .pageforms import only_for, page_count, run, submit
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
-only_for(bp, "admin")
+only_for(bp, *SYSTEM_ADMIN_ROLES)
 PER_PAGE = 50
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import AuditEvent, CalendarDay
+from ...roles import SYSTEM_ADMIN_ROLES
 from ..records.audit import record
 from ..errors import Forbidden, Invalid, NotFound
 from ..runtime import runtime
@@ -28,7 +29,7 @@ def calendar_revision():
 
 
 def _require_admin(actor):
-    if actor is not None and actor.role != "admin":
+    if actor is not None and actor.role not in SYSTEM_ADMIN_ROLES:
         raise Forbidden("only an administrator can correct the calendar")
 
 

@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 
 from ...extensions import db
 from ...models import OutboxEmail
+from ...roles import SYSTEM_ADMIN_ROLES
 from ..records.audit import record
 from ..errors import Conflict, Forbidden, NotFound
 from ..paging import page_of
@@ -18,7 +19,7 @@ SCOPES = {
 
 
 def _require_admin(actor):
-    if actor is None or actor.role != "admin":
+    if actor is None or actor.role not in SYSTEM_ADMIN_ROLES:
         raise Forbidden("only an administrator can see and act on the e-mail outbox")
 
 

@@ -2,7 +2,7 @@
 
 #: Roles that manage districts, streets, departments and officials. Separated administrator
 #: roles (三员分立, e.g. a system administrator) are added to this tuple.
-ORGANISATION_ROLES = ("admin",)
+ORGANISATION_ROLES = ("admin", "system_admin")
 
 
 def may_manage_organisation(user):
