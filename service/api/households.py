@@ -19,11 +19,11 @@ blp = Blueprint("households", __name__, url_prefix="/api/v1",
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-class ImportQuerySchema(Schema):
+class HouseholdImportQuerySchema(Schema):
     dry_run = fields.Boolean(load_default=False)
 
 
-class ImportResultSchema(Schema):
+class HouseholdImportResultSchema(Schema):
     rows = fields.Integer()
     imported = fields.Integer()
     dry_run = fields.Boolean()
@@ -102,9 +102,9 @@ class BulkResultSchema(Schema):
 @blp.route("/projects/<int:project_id>/households/import", methods=["POST"])
 @auth_required
 @blp.doc(security=BEARER)
-@blp.arguments(ImportQuerySchema(), location="query")
+@blp.arguments(HouseholdImportQuerySchema(), location="query")
 @blp.arguments(UploadFileSchema(), location="files")
-@blp.response(200, ImportResultSchema)
+@blp.response(200, HouseholdImportResultSchema)
 def import_households(query, files, project_id):
     """Import the survey ledger (XLSX or CSV, template: …/households/template); any bad row
     answers 422 with `errors` per row and column and imports nothing; `dry_run` only checks."""

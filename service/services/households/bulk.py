@@ -1,4 +1,5 @@
 """Bulk completion: many tasks with one set of values, each its own checked, audited transaction."""
+from ...extensions import db
 from ..approval import tasks
 from ..errors import ServiceError
 from . import process  # noqa: F401 (registers the household completion)
@@ -13,7 +14,6 @@ def bulk_complete(user, task_ids, data, locale="zh"):
         try:
             tasks.complete(user, task_id, dict(data), locale)
         except ServiceError as exc:
-            from ...extensions import db
             db.session.rollback()
             results.append({"task_id": task_id, "completed": False, "status": exc.status,
                             "message": exc.message, "errors": exc.errors})

@@ -8,7 +8,7 @@ from sqlalchemy import insert, select
 
 from ...extensions import db
 from ...models import Household, Project
-from ..errors import Forbidden, Invalid
+from ..errors import Invalid
 from ..records.audit import record
 from ..runtime import runtime
 from .access import project_for_office
@@ -210,8 +210,3 @@ def import_households(user, project_id, content, dry_run=False):
     db.session.commit()
     return {"rows": len(good), "imported": len(good), "dry_run": False}
 
-
-def require_office(user):
-    """Forbidden unless the user is a district office (the survey is theirs)."""
-    if user.role != "district_office":
-        raise Forbidden("only the district office keeps the household register")
