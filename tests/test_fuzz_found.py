@@ -108,3 +108,16 @@ def test_upload_of_a_diagram_with_a_huge_number_in_a_condition_is_not_a_server_e
     xml = STATUTORY.replace("decision == 'reject'", "decision == " + "9" * 3000)
     response = upload(as_user("policy"), xml)
     assert response.status_code in (201, 422), response.json
+
+
+@pytest.mark.parametrize("kind", ["step", "title_certificate"])
+def test_the_supervision_page_and_its_downloads_filter_by_kind(client, web_login, kind):
+    web_login("city_supervisor")
+    page = client.get("/supervision/", query_string={"kind": kind, "format": "csv"})
+    assert page.status_code == 200
+    for table in ("list", "ledger"):
+        link = f"/supervision/export/{table}?format=csv"
+        assert link in page.text.replace("&amp;", "&")
+        download = client.get(f"/supervision/export/{table}",
+                              query_string={"format": "csv", "kind": kind})
+        assert download.status_code == 200 and download.mimetype == "text/csv"

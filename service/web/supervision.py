@@ -40,7 +40,8 @@ def escalation_list():
     page = max(request.args.get("page", 1, type=int), 1)
     rows, total = escalations.list_escalations(current_user, page=page, per_page=PER_PAGE,
                                                **filters)
-    query = {k: v for k, v in request.args.items() if k != "page"}
+    # The export links name the table and format themselves; the rest are the filters.
+    query = {k: v for k, v in request.args.items() if k not in ("page", "format", "table")}
     return render_template("supervision/escalations.html", rows=rows, total=total, page=page,
                            pages=page_count(total, PER_PAGE), filters=filters,
                            query=query, **filter_choices())
@@ -62,14 +63,14 @@ def close(escalation_id):
     return redirect(safe_next(request.form.get("back")) or url_for(".escalation_list"))
 
 
-@bp.route("/export/<any(list, ledger):kind>")
-def export(kind):
+@bp.route("/export/<any(list, ledger):table>")
+def export(table):
     """The list or the ledger as XLSX or CSV, with the page's filters."""
     query, errors = parse(ExportQuerySchema(), request.args)
     if errors:
         flash_errors(errors)
         return redirect(url_for(".escalation_list"))
-    content, mimetype, filename = exports.export(current_user, kind, query.pop("format"),
+    content, mimetype, filename = exports.export(current_user, table, query.pop("format"),
                                                  **query)
     return Response(content, content_type=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
