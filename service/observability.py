@@ -144,6 +144,8 @@ def init_logging(app):
             handler.addFilter(RequestContext())
             root.addHandler(handler)
             root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+            # APScheduler logs every job run at INFO: one line per job per minute is noise.
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
         app.logger.handlers.clear()  # Flask's own handler would print each record twice
         app.logger.propagate = True
     log = logging.getLogger("service.requests")
