@@ -15,7 +15,8 @@ GUNICORN="${GUNICORN:-gunicorn}"
 export SCHEDULER_ENABLED=0  # the web workers leave the jobs to the scheduler process below
 if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then mkdir -p "$PROMETHEUS_MULTIPROC_DIR"; fi
 
-"$FLASK" --app service scheduler run &
+# Not in the metrics directory: gunicorn empties it at its start, under the scheduler's feet.
+env -u PROMETHEUS_MULTIPROC_DIR "$FLASK" --app service scheduler run &
 scheduler=$!
 trap 'kill -TERM "$scheduler" 2>/dev/null; wait "$scheduler" 2>/dev/null' EXIT INT TERM
 
