@@ -20,7 +20,7 @@ def test_version_list_and_page_show_diff_and_diagram(client, web_login, as_user)
     assert page.status_code == 200 and "交房时限40天" in page.text and "v2" in page.text
     page = client.get("/desk/processes/2")
     assert "交房时限40天" in page.text
-    assert "handover" in page.text and "60 → 40" in page.text
+    assert "时限 · 签约交房与档案移交: 60 → 40" in page.text  # the step by name, not its key
     assert "dist/viewer.js" in page.text and "diagram-xml" in page.text
     edit = client.get("/desk/processes/2/edit")
     assert edit.status_code == 200 and "dist/modeler.js" in edit.text

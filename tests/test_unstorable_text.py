@@ -75,7 +75,7 @@ def test_a_number_too_large_for_a_float_gets_a_message_for_its_field(as_user):
     response = office.client.post(f"/api/v1/tasks/{task['id']}/complete", data=raw, headers={
         **office.headers, "Content-Type": "application/json"})
     assert response.status_code == 422
-    assert response.json["errors"] == {"area_m2": ["应为数字（不能是 NaN 或无穷大）。"]}
+    assert response.json["errors"] == {"area_m2": ["请填写数字，如 12000。"]}
     assert open_steps(as_user, pid) == ["submit_plan"]
 
 

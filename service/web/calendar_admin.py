@@ -1,10 +1,11 @@
 """The administrator's page for working-day calendar corrections."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
 from ..services.deadlines import calendar
+from ..services.deadlines.month import month_view, parse_month
 from ..roles import SYSTEM_ADMIN_ROLES
 from .pageforms import only_for, submit
 
@@ -24,8 +25,11 @@ class ClearFormSchema(Schema):
 
 @bp.route("/")
 def days():
-    """Corrections in force, and the form to add one."""
-    return render_template("admin/calendar.html", rows=calendar.list_days())
+    """Corrections in force, the form to add one, and a month of working days."""
+    rows = calendar.list_days()
+    year, month = parse_month(request.args.get("month"))
+    view = month_view(year, month, [row.date for row in rows])
+    return render_template("admin/calendar.html", rows=rows, view=view)
 
 
 @bp.route("/set", methods=["POST"])

@@ -43,8 +43,14 @@ def home():
     return redirect(landing_url(current_user))
 
 
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 def register(app):
-    """The 待办 badge first, so it sits beside 消息; it links to the work queue."""
+    """The 待办 badge first, so it sits beside 消息; it links to the work queue; the icon."""
+    app.add_url_rule("/favicon.ico", "favicon", favicon)
     badges = {"queue": todo_count, **BADGES}
     BADGES.clear()
     BADGES.update(badges)

@@ -1,10 +1,13 @@
 """Page labels for stored keys: statuses, audit actions, steps, facts (registries, translated)."""
+import re
+from functools import lru_cache
+
 from flask_babel import get_locale, gettext as _, lazy_gettext as L
 
 from ..forms import pick
 from ..services.notices.notices import split_name
 from ..services.policy.definitions import version_info
-from .widgets import date_bounds, display, field_index, input_value, money_text
+from .widgets import date_bounds, display, field_index, input_value, money_text, unit_label
 
 STATUS_LABELS = {"in_progress": L("In progress"), "completed": L("Completed"),
                  "rejected": L("Rejected"), "open": L("Open"), "cancelled": L("Cancelled")}
@@ -51,7 +54,7 @@ def step_title(definition, step):
     if meta is None:
         return step or ""
     form = info.forms.get(meta.get("form") or "")
-    return pick(form["title"], lang()) if form and form.get("title") else meta["name"]
+    return pick(form["title"], lang()) if form and form.get("title") else step_label(meta["name"])
 
 
 def step_label(name):
@@ -60,6 +63,89 @@ def step_label(name):
         return ""
     zh, en = split_name(" ".join(str(name).split()))
     return en if lang() == "en" else zh
+
+
+def step_name(step):
+    """A step key as the step's name in the page language (for lists that hold only keys)."""
+    from flask import g
+    from sqlalchemy import select
+    from ..extensions import db
+    from ..models import Task
+    names = g.setdefault("step_names", {})
+    if step not in names:
+        names[step] = db.session.scalar(select(Task.name).where(Task.step == step).limit(1))
+    return step_label(names[step]) if names[step] else (step or "")
+
+
+@lru_cache(maxsize=64)
+def _element_names(definition_id, xml):
+    from ..engine.xmlsafe import parse_xml
+    return {e.get("id"): " ".join((e.get("name") or "").split())
+            for e in parse_xml(xml).getroot().iter() if e.get("id")}
+
+
+def _definition(ref):
+    # diffs name their versions as {id, key, version}
+    if isinstance(ref, dict):
+        from ..extensions import db
+        from ..models import ProcessDefinition
+        return db.session.get(ProcessDefinition, ref["id"])
+    return ref
+
+
+def element_name(definition, element_id):
+    """A diagram element's name (step, gateway, flow) in the page language; its form title
+    for a step; a placeholder for an unnamed element, never its id."""
+    definition = _definition(definition)
+    if element_id is None or definition is None:
+        return ""
+    meta = version_info(definition.id).meta["user_tasks"].get(element_id)
+    if meta is not None:
+        return step_title(definition, element_id)
+    name = _element_names(definition.id, definition.bpmn_xml).get(element_id)
+    return step_label(name) if name else _("(unnamed element)")
+
+
+def form_title(definition, key):
+    """A form's title in the page language, by its key."""
+    definition = _definition(definition)
+    if definition is None:
+        return key or ""
+    form = version_info(definition.id).forms.get(key or "")
+    return pick(form["title"], lang()) if form and form.get("title") else (key or "")
+
+
+def change_note(note):
+    """A version's change note; the note the set-up command writes, in the page language."""
+    if note and note.startswith("deployed from ") and note.endswith(".bpmn"):
+        return _("Deployed from the process file at set-up")
+    return note or ""
+
+
+#: the policy documents forms cite by their seed number, by name and document number
+DOCUMENTS = {
+    "000": ("《关于建立市统筹区实施工作机制加快推进市区征收拆迁安置工作的实施意见》（镇政办发〔2018〕10号）",
+            "the Implementing Opinions on City-Coordinated Expropriation and Resettlement "
+            "(Zhenjiang Government Office [2018] No. 10)"),
+    "001": ("《关于进一步加强征地拆迁补偿安置工作的通知》（巴南府发〔2015〕118号）",
+            "the Notice on Strengthening Compensation and Resettlement for Land Expropriation "
+            "(Banan Government [2015] No. 118)"),
+    "002": ("《关于加快推进棚户区改造和解决棚改逾期未安置问题工作的通知》（吉安居办〔2020〕18号）",
+            "the Notice on Speeding up Shantytown Renovation and Overdue Resettlement "
+            "(Jilin Housing Office [2020] No. 18)"),
+    "003": ("《关于进一步做好回迁安置工作的意见》（鹤办发〔2019〕24号）",
+            "the Opinions on Improving Resettlement (Hegang Party Office [2019] No. 24)"),
+    "004": ("《XX区进一步推进棚户区改造工作实施方案》", "the District Shantytown Renovation Plan"),
+}
+_CITED = re.compile(r"(?<![0-9A-Za-z])(00[0-4])(?![0-9])")
+
+
+def cite(text):
+    """Instructions with each cited document named by title and number, not its file number."""
+    if not text:
+        return ""
+    index = 1 if lang() == "en" else 0
+    return _CITED.sub(lambda m: DOCUMENTS[m.group(1)][index], text)
 
 
 def task_title(task):
@@ -112,9 +198,12 @@ def attachment_name(attachment_id):
 
 def register(app):
     """Install the label filters."""
-    for fn in (status_label, action_label, outcome_label, task_title, days_text, step_label):
+    for fn in (status_label, action_label, outcome_label, task_title, days_text, step_label,
+               change_note, cite):
         app.jinja_env.filters[fn.__name__] = fn
-    app.jinja_env.globals.update(display_value=display_value, attachment_name=attachment_name,
+    app.jinja_env.globals.update(display_value=display_value, step_name=step_name,
+                                 element_name=element_name, form_title=form_title,
+                                 unit_label=unit_label, attachment_name=attachment_name,
                                  step_title=step_title, fact_label=fact_label,
                                  fact_value=fact_value, fact_type=fact_type,
                                  input_value=input_value, money_text=money_text,

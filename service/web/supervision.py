@@ -29,8 +29,11 @@ def _supervisors_only():
 def filter_choices():
     """Districts and offices for the filter form."""
     from sqlalchemy import select
+    from ..models import Task
+    steps = sorted(set(db.session.execute(select(Task.step, Task.name).distinct()).all()))
     return {"districts": db.session.scalars(select(District).order_by(District.code)).all(),
-            "departments": db.session.scalars(select(Department).order_by(Department.code)).all()}
+            "departments": db.session.scalars(select(Department).order_by(Department.code)).all(),
+            "steps": steps}
 
 
 @bp.route("/")

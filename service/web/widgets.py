@@ -1,5 +1,5 @@
 """Form fields on pages: a widget per field type, readers of posted values, value display."""
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as L
 
 from ..forms.fields import DATE_MAX, DATE_MIN
 
@@ -32,6 +32,19 @@ def read_form(form_definition, posted):
             for f in form_definition["fields"] if not f.get("computed")}
 
 
+#: units forms give in Chinese, named in the page language (a unit may also be a {zh, en} pair)
+UNITS = {"户": L("households"), "元": L("yuan"), "套": L("units"), "年": L("year"),
+         "个": L("items"), "人": L("people")}
+
+
+def unit_label(unit):
+    """A form field's unit in the page language."""
+    if isinstance(unit, dict):
+        from flask_babel import get_locale
+        return unit.get(str(get_locale() or "zh")) or unit.get("zh", "")
+    return str(UNITS[unit]) if unit in UNITS else (unit or "")
+
+
 def money_text(value):
     """Integer fen as yuan text (1234.56); typed text is kept as it was typed."""
     if isinstance(value, bool) or not isinstance(value, int):
@@ -49,7 +62,7 @@ def _choice_label(spec, value, pick):
 
 #: field type -> display text of a stored value (attachments are shown as links instead)
 DISPLAY = {
-    "money": lambda spec, value, pick: f"{money_text(value)} {spec.get('unit', '元')}",
+    "money": lambda spec, value, pick: f"{money_text(value)} {unit_label(spec.get('unit', '元'))}",
     "boolean": lambda spec, value, pick: _("Yes") if value else _("No"),
     "choice": _choice_label,
     "multichoice": lambda spec, value, pick: "、".join(
@@ -66,7 +79,7 @@ def display(spec, value, pick):
     shown = DISPLAY.get(spec["type"])
     if shown:
         return shown(spec, value, pick)
-    unit = spec.get("unit")
+    unit = unit_label(spec.get("unit"))
     return f"{value} {unit}" if unit else str(value)
 
 
