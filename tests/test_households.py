@@ -318,3 +318,31 @@ def test_a_household_step_on_the_desk_names_the_household_and_shows_its_data(
     page = client.get(f"/desk/tasks/{task['id']}").text
     assert "<dt>户号</dt>" in page and "1-101" in page and "<dt>合法建筑面积（㎡）</dt>" in page
     assert "联审会签" not in page  # its previous step is its own, not the project's
+
+
+def test_a_sheet_of_signing_results_completes_each_households_signing_on_its_own(as_user):
+    project_id = ready_project(as_user, [row(1), row(2), row(3, choice="货币补偿")])
+    office = as_user("jingkou_office")
+    book = Workbook()
+    book.active.append(["户号", "签约日期", "协议类型", "协议金额"])
+    book.active.append(["1-101", "2026-11-25", "产权调换协议", 820000])
+    book.active.append(["1-103", "2026-11-26", "货币补偿协议", 960000.5])
+    book.active.append(["1-102", "2026-13-40", None, None])  # not a date
+    book.active.append(["9-999", "2026-11-26", None, None])  # no such household
+    out = io.BytesIO()
+    book.save(out)
+    response = office.post(f"/api/v1/projects/{project_id}/households/signing-results",
+                           data={"file": (io.BytesIO(out.getvalue()), "signing.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200, response.json
+    results = {r["number"]: r for r in response.json}
+    assert results["1-101"]["completed"] and results["1-103"]["completed"]
+    assert results["1-102"]["status"] == 422 and "signed_on" in results["1-102"]["errors"]
+    assert results["9-999"]["status"] == 404 and results["9-999"]["row"] == 5
+    listed = {h["number"]: h for h in households(office, project_id)}
+    assert (listed["1-101"]["status"], listed["1-101"]["signed_on"]) == ("signed", "2026-11-25")
+    assert (listed["1-103"]["status"], listed["1-102"]["status"]) == ("signed", "registered")
+    # the monetary household's agreement routes it to payment after handover
+    complete(office, household_tasks(office, listed["1-103"]["id"])["hand_over"]["id"],
+             {"handed_over_on": "2026-11-27"})
+    assert list(household_tasks(office, listed["1-103"]["id"])) == ["pay_compensation"]

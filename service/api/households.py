@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from ..converters import LARGEST_ID
 from ..i18n import select_locale
 from ..models.households import STATUSES
-from ..services.households import bulk, register, views
+from ..services.households import bulk, register, signing, views
 from ..services.households.access import project_for_office
 from .deskschemas import AttachmentSchema, UploadFileSchema
 from .schemas import AuditEventSchema, LocalDateTime, TaskSchema, Trimmed
@@ -110,6 +110,23 @@ def import_households(query, files, project_id):
     answers 422 with `errors` per row and column and imports nothing; `dry_run` only checks."""
     return register.import_households(g.user, project_id, files["file"].read(),
                                       query["dry_run"])
+
+
+class SigningResultSchema(BulkResultSchema):
+    row = fields.Integer(metadata={"description": "row of the sheet"})
+    number = fields.String(allow_none=True, metadata={"description": "household number"})
+
+
+@blp.route("/projects/<int:project_id>/households/signing-results", methods=["POST"])
+@auth_required
+@blp.doc(security=BEARER)
+@blp.arguments(UploadFileSchema(), location="files")
+@blp.response(200, SigningResultSchema(many=True))
+def signing_results(files, project_id):
+    """Import a sheet of signing results (户号, 签约日期, optional 协议类型, 协议金额): each row
+    completes that household's signing step on its own checks; the answer says per row."""
+    return signing.import_signing_results(g.user, project_id, files["file"].read(),
+                                          select_locale(g.user))
 
 
 @blp.route("/projects/<int:project_id>/households/template", methods=["GET"])
