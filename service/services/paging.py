@@ -128,17 +128,21 @@ def _decode(cursor, keys):
     return values
 
 
-def count_capped(query, cap=None):
-    """(rows counted up to `cap` (default TOTAL_CAP), whether there are more)."""
+def count_capped(query, cap=None, ordering=()):
+    """(rows counted up to `cap` (default TOTAL_CAP), whether there are more). Given the list's
+    `ordering`, the rows are counted in that order: the planner then reads the list's index up
+    to the cap (PostgreSQL would otherwise scan the table until it had found enough rows)."""
     cap = cap or TOTAL_CAP
-    found = db.session.scalar(select(func.count()).select_from(query.limit(cap + 1).subquery()))
+    keys = [_Key(expression).order() for expression in ordering]
+    found = db.session.scalar(select(func.count()).select_from(
+        query.order_by(*keys).limit(cap + 1).subquery()))
     return min(found, cap), found > cap
 
 
 def page_of(query, ordering, page=1, per_page=50, cursor=None, cap=None):
     """A `Page` of `query` ordered by `ordering`: after `cursor` if given, else page `page`."""
     keys = [_Key(expression) for expression in ordering]
-    total, capped = count_capped(query, cap)
+    total, capped = count_capped(query, cap, ordering)
     values, offset = None, 0
     if cursor:
         values = _decode(cursor, keys)
