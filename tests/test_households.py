@@ -100,6 +100,10 @@ def test_dry_run_checks_without_importing_and_csv_imports(as_user):
     assert households(office, project_id) == []
     text = ",".join(HEADINGS) + "\n" + "\n".join(",".join(str(v) for v in row(n))
                                                  for n in (1, 2, 3))
+    # text the service cannot store (a NUL in a CSV cell) is a bad row like any other
+    bad = upload(office, project_id, text.replace("解放路2号", "解放路\x002号").encode(),
+                 name="ledger.csv")
+    assert bad.status_code == 422 and "cannot be stored" in bad.json["errors"]["row 3"]["address"]
     response = upload(office, project_id, text.encode("utf-8-sig"), name="ledger.csv")
     assert response.json == {"rows": 3, "imported": 3, "dry_run": False}
     listed = households(office, project_id)

@@ -6,6 +6,7 @@ from flask_babel import gettext as _, lazy_gettext as L
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..converters import LARGEST_ID
 from ..database import writes
 from ..extensions import db
 from ..i18n import select_locale
@@ -32,7 +33,8 @@ def register(app):
 def _filters():
     args = request.args if request.method == "GET" else request.form
     overdue = {"1": True, "0": False}.get(args.get("overdue") or "")
-    return {"project_id": args.get("project", type=int) or None,
+    project_id = args.get("project", type=int)
+    return {"project_id": project_id if project_id and 0 < project_id <= LARGEST_ID else None,
             "status": args.get("status") if args.get("status") in STATUSES else None,
             "building": (args.get("building") or "").strip()[:40] or None,
             "q": (args.get("q") or "").strip()[:100] or None, "overdue": overdue}
@@ -40,7 +42,7 @@ def _filters():
 
 def _page(message=None, results=None, status=200):
     filters = _filters()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10 ** 6)
     rows, total = views.list_households(current_user, page=page, per_page=PER_PAGE, **filters)
     projects = db.session.execute(visible_query(current_user).with_only_columns(
         Project.id, Project.name).order_by(Project.id.desc()).limit(500)).all()

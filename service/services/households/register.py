@@ -8,6 +8,7 @@ from sqlalchemy import insert, select
 
 from ...extensions import db
 from ...models import Household, Project
+from ...textcheck import bad_text
 from ..errors import Invalid
 from ..records.audit import record
 from ..runtime import runtime
@@ -119,6 +120,10 @@ def check_row(raw):
     values, errors = {}, {}
     for key, _ in COLUMNS:
         text = _text(raw.get(key))
+        if bad_text(text):  # NUL and other control characters cannot be stored or exported
+            errors[key] = "holds characters that cannot be stored"
+            values[key] = ""
+            continue
         if not text:
             if key in REQUIRED:
                 errors[key] = "required"

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Household, Task
+from ...textcheck import bad_text, shown
 from ..errors import Invalid
 from .access import project_for_office
 from .bulk import bulk_complete
@@ -22,6 +23,8 @@ def _value(key, cell):
     if key == "signed_on" and isinstance(cell, (dt.date, dt.datetime)):
         return (cell.date() if isinstance(cell, dt.datetime) else cell).isoformat()
     text = _text(cell)
+    if bad_text(text):
+        return shown(text)  # refused by the step's own checks, shown escaped in the answer
     if key == "agreement_type":
         return AGREEMENT_TYPES.get(text, text) or None
     return text or None
