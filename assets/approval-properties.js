@@ -76,6 +76,9 @@ function PropertyField({ element, id, label, name, invalid, description }) {
   });
 }
 
+export const SHOWN_GROUPS = ['general', 'approval', 'CamundaPlatform__Condition', 'condition'];
+const SHOWN_GENERAL = ['name'];
+
 class ApprovalPropertiesProvider {
   constructor(propertiesPanel, config) {
     this.config = config || {};
@@ -83,7 +86,13 @@ class ApprovalPropertiesProvider {
   }
 
   getGroups(element) {
-    return (groups) => {
+    return (all) => {
+      // Policy staff set names, approval settings and the conditions of flows; Camunda's
+      // listeners, asynchronous continuations, input/output mappings and the rest stay hidden
+      // (a diagram that uses them keeps them: hiding is not removing).
+      const groups = all.filter((g) => SHOWN_GROUPS.includes(g.id));
+      const general = groups.find((g) => g.id === 'general');
+      if (general) general.entries = general.entries.filter((e) => SHOWN_GENERAL.includes(e.id));
       if (!is(element, 'bpmn:UserTask')) return groups;
       const c = this.config;
       const t = c.labels || {};

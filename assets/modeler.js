@@ -8,6 +8,13 @@ import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platfo
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 import ApprovalPropertiesModule from './approval-properties';
 
+// The page's language: bpmn-js and the panel pass every text through `translate`.
+function translateModule(texts = {}) {
+  const translate = (template, replacements = {}) => (texts[template] || template)
+    .replace(/{([^}]+)}/g, (all, key) => (key in replacements ? replacements[key] : all));
+  return { translate: ['value', translate] };
+}
+
 function createModeler(container, propertiesParent, approval = {}) {
   return new Modeler({
     container,
@@ -15,6 +22,7 @@ function createModeler(container, propertiesParent, approval = {}) {
     additionalModules: [
       BpmnPropertiesPanelModule, BpmnPropertiesProviderModule,
       CamundaPlatformPropertiesProviderModule, CamundaBehaviorsModule, ApprovalPropertiesModule,
+      translateModule(approval.translations),
     ],
     moddleExtensions: { camunda: camundaModdle },
     approval,

@@ -148,6 +148,14 @@ def cite(text):
     return _CITED.sub(lambda m: DOCUMENTS[m.group(1)][index], text)
 
 
+_NAME_ATTR = re.compile(r'(\sname=")([^"]*)(")')
+
+
+def diagram_xml(xml):
+    """A diagram to show (not to edit) with each bilingual name in the page language only."""
+    return _NAME_ATTR.sub(lambda m: m.group(1) + step_label(m.group(2)) + m.group(3), xml or "")
+
+
 def task_title(task):
     if task.household_id is not None:  # a household's own process: its step and the household
         household = task.household
@@ -199,7 +207,7 @@ def attachment_name(attachment_id):
 def register(app):
     """Install the label filters."""
     for fn in (status_label, action_label, outcome_label, task_title, days_text, step_label,
-               change_note, cite):
+               change_note, cite, diagram_xml):
         app.jinja_env.filters[fn.__name__] = fn
     app.jinja_env.globals.update(display_value=display_value, step_name=step_name,
                                  element_name=element_name, form_title=form_title,

@@ -17,6 +17,7 @@ from ..i18n import select_locale
 from ..roles import ROLES, may_change_rules
 from ..services.policy import definitions, drafts, versions
 from ..services.errors import ServiceError
+from .modeler_texts import modeler_texts
 
 bp = Blueprint("processes", __name__, url_prefix="/desk/processes")
 
@@ -125,8 +126,9 @@ def edit(definition_id):
         "draft": {"id": draft.id, "title": draft.title, "note": draft.note,
                   "forms": draft.forms or {}, "revision": draft.revision} if draft else None,
         "approval": {
-            "roles": [{"value": k, "label": f"{pick(v, lang)} ({k})"} for k, v in ROLES.items()],
-            "forms": [{"value": k, "label": f"{pick(f.get('title'), lang) or k} ({k})"
+            "translations": modeler_texts(lang),
+            "roles": [{"value": k, "label": pick(v, lang)} for k, v in ROLES.items()],
+            "forms": [{"value": k, "label": f"{pick(f.get('title'), lang) or k}"
                        + (f" · {_('draft form')}" if k in new_forms else "")}
                       for k, f in sorted(forms.items())],
             "labels": {"group": _("Approval settings"), "role": _("Role"), "form": _("Form"),
