@@ -30,7 +30,7 @@ def _jobs():
         "sweep": (60, lambda: sweep.sweep()),
         "timers": (60, lambda: timers.refresh_due_timers()),
         "outbox": (60, lambda: mailer.deliver_outbox()),
-        "overdue_resettlement": (3600, lambda: overdue.sweep_overdue()),
+        "overdue_resettlement": (600, lambda: overdue.sweep_overdue()),
         "monthly": (3600, lambda: reports.run_monthly()),
         "audit_head": (3600, lambda: chain_check.export_head()),
     }
