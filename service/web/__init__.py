@@ -20,9 +20,10 @@ def register(app):
     admin_org.register(app)
     app.register_blueprint(health.bp)
     desk_home.register(app)
-    from . import security_pages, session_policy
+    from . import headers, security_pages, session_policy
     security_pages.register(app)
     session_policy.register(app)
+    headers.register(app)
     from . import householdpages
     householdpages.register(app)
     from . import housingpages
