@@ -158,3 +158,20 @@ def test_existing_stock_first_and_units_offered_twice_are_flagged(as_user):
     assert by_district == [{"key": "jingkou", "district": "jingkou", "units": 3, "idle": 0,
                             "reserved": 3, "allocated": 0, "stock_idle": 0, "flagged": 1,
                             "area": 268.5}]
+
+
+def test_units_reserved_on_the_plan_filing_is_counted_from_the_ledger(as_user):
+    from flow import COMPENSATION, project, run_straight
+    pid = start(as_user)
+    run_straight(as_user, pid, until="file_compensation_plan")
+    office = as_user("jingkou_office")
+    stock = add_units(office, 40, stock=True, estate="老城小区")
+    new = add_units(office, 32, stock=False, estate="新建小区")
+    assert office.post(f"/api/v1/projects/{pid}/housing-reservations",
+                       json={"unit_ids": stock + new}).status_code == 200
+    task = office.task_for(pid, "file_compensation_plan")
+    shown = office.get(f"/api/v1/tasks/{task['id']}").json
+    assert (shown["shown"]["units_reserved"], shown["shown"]["stock_units_used"]) == (72, 40)
+    office.complete(pid, "file_compensation_plan", COMPENSATION)
+    data = project(as_user, pid)["data"]
+    assert (data["units_reserved"], data["stock_units_used"]) == (72, 40)
