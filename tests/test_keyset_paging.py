@@ -145,3 +145,27 @@ def test_inbox_and_projects_page_by_cursor(as_user, app, clock):
         if not cursor:
             break
     assert seen == sorted(ids, reverse=True)
+
+
+def test_inbox_pages_by_cursor_keep_the_unread_filter(as_user, app, clock):
+    _queue_of_seven(as_user, app, clock)
+    office = as_user("jingkou_office")
+    everything = office.get("/api/v1/inbox", query_string={"page_size": 100}).json
+    assert len(everything) >= 3
+    office.post(f"/api/v1/inbox/{everything[0]['id']}/read")
+    for unread in (False, True):
+        seen, cursor = [], None
+        while True:
+            response = office.get("/api/v1/inbox", query_string={
+                "page_size": 2, "unread": unread, **({"cursor": cursor} if cursor else {})})
+            assert response.status_code == 200, response.json
+            seen += [n["id"] for n in response.json]
+            cursor = json.loads(response.headers["X-Pagination"]).get("next_cursor")
+            if not cursor:
+                break
+        expected = [n["id"] for n in everything if not (unread and n["id"] == everything[0]["id"])]
+        assert seen == expected
+    # Another office's inbox holds none of these notices.
+    other = as_user("runzhou_office")
+    mine = other.get("/api/v1/inbox", query_string={"page_size": 100}).json
+    assert not {n["id"] for n in mine} & {n["id"] for n in everything}
