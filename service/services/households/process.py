@@ -6,7 +6,7 @@ of its project.
 """
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...database import has_row_locks
@@ -61,21 +61,37 @@ def may_begin(project):
 
 def start_households(project, actor):
     """Start the process of each of the project's households that has none yet (in the
-    caller's transaction); reads no household's workflow state."""
+    caller's transaction); reads no household's workflow state. Written in bulk: one UPDATE
+    executed for all households, one batch of task rows."""
     definition = definitions.latest(PROCESS_KEY, required=False)
     if definition is None:
         return 0
     spec = definitions.parsed(definition.id)
-    waiting = db.session.scalars(select(Household).where(
+    meta = definitions.version_info(definition.id).meta["user_tasks"]
+    engine, now = runtime().engine, runtime().clock.now_naive()
+    waiting = db.session.execute(select(
+        Household.id, Household.number, Household.head_name, Household.choice,
+        Household.legal_area, Household.family_size, Household.project_id).where(
         Household.project_id == project.id, Household.definition_id.is_(None))
         .order_by(Household.id)).all()
+    states, created = [], []
     for household in waiting:
-        instance = runtime().engine.start(spec, start_data(household))
-        household.definition_id = definition.id
-        save(household, project, instance, actor, open_rows={})
-    if waiting:
-        write([event("households_start", actor, project, households=len(waiting),
-                     process=definition.key, version=definition.version)])
+        instance = engine.start(spec, start_data(household))
+        states.append({"row_id": household.id, "state": engine.dump(instance)})
+        created += [_new_row(project, household, meta[t.step], t, now)
+                    for t in instance.ready_user_tasks()]
+    if not waiting:
+        return 0
+    table = Household.__table__
+    db.session.execute(update(table).where(table.c.id == bindparam("row_id")).values(
+        definition_id=definition.id, revision=table.c.revision + 1, updated_at=now,
+        state=bindparam("state")), states)
+    if created:
+        signals.tasks_opened.send(project, tasks=created, actor=actor)
+        db.session.add_all(created)
+        db.session.flush()
+    write([event("households_start", actor, project, households=len(waiting),
+                 process=definition.key, version=definition.version)])
     return len(waiting)
 
 
