@@ -31,7 +31,7 @@ def test_household_list_filters_and_records_signing_for_the_selected_households(
     office.get_by_role("link", name="1-101").click()
     office.get_by_role("heading", level=1, name="1-101").wait_for()
     step = office.locator("#household-steps tr[data-step=sign_agreement]")
-    assert "京口区征收办" in step.inner_text()
+    assert "京口区征收办" in step.inner_text() and "签约日期: 2026-11-27" in step.inner_text()
     # the district office of the district sees the ID number in full on the household page
     assert "*" not in office.locator("#household-id-number").inner_text()
     city = browser_session("city_review")

@@ -9,13 +9,15 @@ from sqlalchemy import select
 from ..converters import LARGEST_ID
 from ..database import writes
 from ..extensions import db
+from ..forms import pick
 from ..i18n import select_locale
 from ..models import Project, Task
 from ..models.households import STATUSES
 from ..services.approval.projects import visible_query
 from ..services.households import views
+from ..services.policy.definitions import version_info
 from .helpers import NAV
-from .labels import FACT_LABELS
+from .labels import FACT_LABELS, display_value, lang
 from .pageforms import page_count
 
 bp = Blueprint("households_web", __name__, url_prefix="/desk")
@@ -93,7 +95,14 @@ def show(household_id):
     """One household's file (一户一档): data, agreements, attachments, every step with who and
     when; full personal data only for the district office of its district (audited)."""
     household = views.household_file(current_user, household_id, where="desk")
-    return render_template("desk/household.html", h=household)
+    forms = version_info(household.definition_id).forms if household.definition_id else {}
+    entered = {}
+    for task in household.tasks:  # what each step recorded, labelled as on its form
+        fields = (forms.get(task.form) or {}).get("fields", [])
+        entered[task.id] = [(pick(f["label"], lang()), display_value(f, task.data[f["name"]]))
+                            for f in fields if f["type"] != "attachment"
+                            and (task.data or {}).get(f["name"]) not in (None, "", [])]
+    return render_template("desk/household.html", h=household, entered=entered)
 
 
 
