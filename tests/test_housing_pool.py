@@ -1,5 +1,6 @@
 """The resettlement-housing pool through the API: units, import, reservations, the pool's state."""
 import io
+import zipfile
 
 from openpyxl import Workbook
 
@@ -94,6 +95,16 @@ def test_import_with_a_bad_row_imports_nothing_then_imports_all(as_user):
     assert again.json["errors"]["row 2"] == {"unit_number": "already in the pool"}
     not_xlsx = upload(city, b"hello")
     assert not_xlsx.status_code == 422 and "file" in not_xlsx.json["errors"]
+    # A workbook whose sheet is not XML: the file's fault, a 422, not a server error.
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(sheet(good))) as source, \
+            zipfile.ZipFile(broken, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, b"<<<" if name.startswith("xl/worksheets/") else
+                            source.read(name))
+    corrupt = upload(city, broken.getvalue())
+    assert corrupt.status_code == 422 and corrupt.json["errors"] == {
+        "file": ["not an XLSX workbook"]}
 
 
 def test_two_projects_cannot_reserve_the_same_unit(as_user):

@@ -45,11 +45,20 @@ def template():
 
 
 def _rows(content):
+    """(row number, {column: value}) of the sheet's non-empty rows, or Invalid."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        return list(_read(content))
+    except Invalid:
+        raise
+    except Exception:  # noqa: BLE001 - any fault inside a client's file is the file's fault
         raise Invalid("the file is not an XLSX workbook",
                       errors={"file": ["not an XLSX workbook"]}) from None
+
+
+def _read(content):
+    if not content.startswith(b"PK\x03\x04"):
+        raise zipfile.BadZipFile("not a zip")
+    book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     rows = book.worksheets[0].iter_rows(values_only=True)
     header = next(rows, None) or ()
     keys = []
@@ -62,6 +71,8 @@ def _rows(content):
         raise Invalid("the sheet lacks required columns",
                       errors={"file": [f"missing column: {h}" for h in missing]})
     for number, row in enumerate(rows, start=2):
+        if number > MAX_ROWS + 1:
+            raise Invalid("too many rows", errors={"file": [f"at most {MAX_ROWS} rows"]})
         if all(v is None or str(v).strip() == "" for v in row):
             continue
         yield number, {k: row[i] if i < len(row) else None for i, k in enumerate(keys) if k}
