@@ -16,6 +16,7 @@ from ...extensions import db
 from ...models.audit import AuditChainHead, AuditEvent
 
 _PENDING = "audit_pending"
+HEAD = AuditChainHead.__table__
 HASHED = ("seq", "action", "actor_id", "project_id", "task_id", "at", "detail")
 
 
@@ -51,10 +52,11 @@ def pending(session):
 def append(session, rows):
     """Append rows to the chain now: lock the head, hash each row after the one before, insert
     them and move the head, all in the session's transaction."""
-    head = session.execute(
-        update(AuditChainHead).where(AuditChainHead.id == 1)
-        .values(seq=AuditChainHead.seq + len(rows))
-        .returning(AuditChainHead.seq, AuditChainHead.hash)).one()
+    # Core statements on the session's connection: no ORM work on every commit's path.
+    conn = session.connection()
+    head = conn.execute(
+        update(HEAD).where(HEAD.c.id == 1).values(seq=HEAD.c.seq + len(rows))
+        .returning(HEAD.c.seq, HEAD.c.hash)).one()
     seq, prev = head.seq - len(rows), head.hash
     chained = []
     for row in rows:
@@ -62,8 +64,8 @@ def append(session, rows):
         row = {**row, "seq": seq, "prev_hash": prev}
         row["hash"] = prev = row_hash(row, row["prev_hash"])
         chained.append(row)
-    session.execute(insert(AuditEvent.__table__), chained)
-    session.execute(update(AuditChainHead).where(AuditChainHead.id == 1).values(hash=prev))
+    conn.execute(insert(AuditEvent.__table__), chained)
+    conn.execute(update(HEAD).where(HEAD.c.id == 1).values(hash=prev))
 
 
 @sa_event.listens_for(Session, "before_commit")
