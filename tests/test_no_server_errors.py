@@ -51,6 +51,8 @@ def test_no_page_or_call_answers_with_a_server_error(app, as_user):
         token = csrf_from(client.get("/desk/queue").text)
         api = as_user(username).headers
         for url in _urls(app, "GET"):
+            if url == "/readyz":
+                continue  # its 503 is the answer "not ready" (tests/test_operations.py)
             if client.get(url, headers=api if url.startswith("/api/") else {}).status_code >= 500:
                 failures.append((username, "GET", url))
         for url in _urls(app, "POST", ids=(1, 9)):
