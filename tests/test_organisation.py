@@ -29,6 +29,8 @@ def test_a_new_district_and_street_and_an_official_moved_with_a_held_task(
           code="gaozi", name_zh="高资街道")
     page = client.get("/admin/org").text
     assert "丹徒区" in page and "高资街道" in page
+    _post(client, "/admin/org/street/gaozi/rename", "/admin/org", name_zh="高资镇", name_en="")
+    assert "高资镇" in client.get("/admin/org").text
 
     # Moving the official to the new district: the claimed task is shown first ...
     form = dict(role="district_office", district="dantu", street="gaozi", department="",
@@ -47,9 +49,10 @@ def test_a_new_district_and_street_and_an_official_moved_with_a_held_task(
         user = db.session.scalar(select(User).where(User.username == "jingkou_office"))
         assert (user.district, user.street) == ("dantu", "gaozi")
         actions = [e.action for e in db.session.scalars(select(AuditEvent).where(
-            AuditEvent.action.in_(["district_add", "street_add", "release", "user_change"]))
-            .order_by(AuditEvent.id))]
-        assert actions == ["district_add", "street_add", "release", "user_change"]
+            AuditEvent.action.in_(["district_add", "street_add", "street_rename", "release",
+                                   "user_change"])).order_by(AuditEvent.id))]
+        assert actions == ["district_add", "street_add", "street_rename", "release",
+                           "user_change"]
     # A new colleague in 京口区's office finds the task in the office's queue.
     _post(client, "/admin/users/new", "/admin/users", username="jingkou_new", role="district_office",
           district="京口区", department="", street="", password="Jk-New-Given1")

@@ -90,6 +90,26 @@ def add_department():
     return redirect(url_for(".org"))
 
 
+class RenameFormSchema(Schema):
+    name_zh = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    name_en = fields.String(load_default="", validate=validate.Length(max=100))
+
+
+RENAMES = {"district": places.rename_district, "street": places.rename_street,
+           "department": places.rename_department}
+
+
+@bp.route("/org/<kind>/<code>/rename", methods=["POST"])
+def rename(kind, code):
+    """Give a district, town/street or department new names (the code stays)."""
+    if kind not in RENAMES:
+        abort(404)
+    submit(RenameFormSchema(), lambda v: RENAMES[kind](code, v["name_zh"], v["name_en"],
+                                                       actor=current_user),
+           _("The name is changed."))
+    return redirect(url_for(".org"))
+
+
 @bp.route("/users")
 def users():
     """Every official, with role, office and state."""
