@@ -92,6 +92,8 @@ def test_no_codes_and_one_language_on_every_page(app, as_user, lang):
                                     "csrf_token": csrf_from(login.text)})
         client.get(f"/lang/{lang}")
         for url, page in _pages(app, client):
+            if "/forms/" in url:  # the form editor shows the rules' expressions it edits
+                page = re.sub(r"(?s)<code>.*?</code>", " ", page)
             text = _visible(page)
             for code in codes:
                 if code in logins and url.startswith(("/admin/", "/account")):
@@ -100,6 +102,9 @@ def test_no_codes_and_one_language_on_every_page(app, as_user, lang):
                     problems.append((username, url, "code", code))
             for value in typed:
                 text = text.replace(value, " ")
+            text = re.sub(r"[\w/]+\.(md|json|bpmn)\b", " ", text)  # a file named for reference
+            if "/forms/" in url:  # the form editor shows the computed values' expressions
+                text = re.sub(r"= [\w(), ]+", " ", text)
             if lang == "zh":
                 other = [w for w in LATIN_WORD.findall(text) if w not in LATIN_OK]
             else:

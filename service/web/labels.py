@@ -112,7 +112,9 @@ def form_title(definition, key):
     if definition is None:
         return key or ""
     form = version_info(definition.id).forms.get(key or "")
-    return pick(form["title"], lang()) if form and form.get("title") else (key or "")
+    if form is None:
+        return _("new form")  # being drafted: its key is the address, not a name
+    return pick(form["title"], lang()) if form.get("title") else (key or "")
 
 
 def change_note(note):
