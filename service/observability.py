@@ -70,6 +70,8 @@ def init_metrics(app):
     registry = CollectorRegistry(auto_describe=False)  # what /metrics serves
     registry.register(DatabaseFigures(app))
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # A process started without gunicorn (a command, the scheduler) makes it if need be.
+        os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
         from prometheus_client.multiprocess import MultiProcessCollector
         from prometheus_flask_exporter.multiprocess import MultiprocessPrometheusMetrics
         # The exporter's metrics live in their own registry; /metrics serves every worker's
