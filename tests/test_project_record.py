@@ -49,7 +49,7 @@ def test_record_by_step_keeps_every_round_and_the_objection(as_user, client, web
     assert "审计局" in objection[:400] and AUDIT_OBJECTION in objection[:600]
     # the timeline names where the objection sent the project
     timeline = page[page.index('id="timeline"'):]
-    assert "根据会签意见修改" in timeline
+    assert "退回至 根据会签意见修改" in timeline
 
 
 def test_revision_shows_every_objecting_department(as_user, client, web_login):

@@ -8,7 +8,7 @@ from ...engine.xmlsafe import parse_xml
 from ...extensions import db
 from ...models import District, Task
 from . import projects
-from .record import project_record
+from .record import project_record, sent_back
 from ..records.attachments import project_attachments
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
@@ -135,7 +135,8 @@ def project_page(user, project_id):
                                                   Task.household_id.is_(None))
                                .order_by(Task.id)).all()
     events = projects.history(project)
+    record = project_record(project, tasks)
     return {"project": project, "tasks": tasks, "current": [t for t in tasks if t.status == "open"],
             "events": events, "attachments": project_attachments(project.id),
             "marks": diagram_marks(project, tasks, events),
-            "record": project_record(project, tasks)}
+            "record": record, "sent_back": sent_back(record)}

@@ -98,3 +98,10 @@ def objections_answered(task, record=None):
             if latest is None or entries[-1]["task"].id > latest[-1]["task"].id:
                 latest = entries
     return [e for e in latest if e["objecting"]] if latest else []
+
+
+def sent_back(record):
+    """Ids of the task rows whose round had an objection or a return: the completion that
+    closed such a round sent the project back, and the timeline says so."""
+    return {entry["task"].id for item in record for entries in item["rounds"]
+            if any(e["objecting"] for e in entries) for entry in entries}

@@ -10,7 +10,14 @@ ACTIONS = {
     "draft": "保存草稿", "attach": "上传附件", "transfer": "转办", "export": "导出档案",
     "deploy": "部署流程", "escalate": "督办", "remind": "发送提醒", "release": "收回至待签收",
     "urge": "催办", "escalation_closed": "销号", "print_form": "打印审批表",
-    "due_recomputed": "期限重算", "migrate": "迁移流程版本",
+    "due_recomputed": "期限重算", "migrate": "迁移流程版本", "escalation": "督办",
+    "escalation_cleared": "督办解除", "certificate_tracked": "开始跟踪权证办理",
+    "certificate_done": "权证办理完成", "timer": "定时触发", "timer_failed": "定时触发失败",
+    "households_start": "启动一户一档流程", "households_import": "导入征收户台账",
+    "household_edit": "修改征收户信息", "personal_data_view": "查看个人信息",
+    "housing_reserve": "备选房源", "housing_release": "释放房源", "housing_allocate": "分配房源",
+    "housing_unallocate": "撤销分房", "overdue_resettlement": "逾期未安置",
+    "overdue_classify": "逾期分类", "overdue_close": "逾期销号", "draft_saved": "保存草稿",
 }
 DECISIONS = {"approve": "同意", "return": "退回修改", "reject": "不予通过", "object": "有异议"}
 HEADINGS = ["序号", "时间", "事项", "办理人", "环节", "办理结论", "说明"]
