@@ -102,3 +102,17 @@ def test_a_completion_exceeding_the_budget_is_refused_naming_the_element(as_user
     # Another project's completion goes through at once: nothing was left holding a lock.
     complete_step(as_user, other, "submit_plan")
     assert [s["step"] for s in project(as_user, other)["current_steps"]] == ["city_review"]
+
+
+def with_cardinality(count):
+    """The joint sign-off run `count` times instead of once per department."""
+    return STATUTORY.replace(
+        "<bpmn:loopDataInputRef>departments</bpmn:loopDataInputRef>",
+        f"<bpmn:loopCardinality>{count}</bpmn:loopCardinality>")
+
+
+def test_a_constant_multi_instance_count_over_the_limit_is_refused(as_user):
+    response = upload(as_user("policy"), with_cardinality("1000000"), lang="en")
+    assert response.status_code == 422, response.json
+    [problem] = [p for p in response.json["errors"]["file"] if p["code"] == "over_budget"]
+    assert problem["element"] == "joint_signoff" and "1000000" in problem["message"]

@@ -26,6 +26,8 @@ EVALUATION_COST = 20
 MAX_SIZE = 100_000
 # Binary digits of an integer (about 3,000 decimal digits).
 MAX_INT_BITS = 10_000
+# Instances one multi-instance task may run (its loop cardinality): each is a task row.
+MAX_INSTANCES = 500
 # Nesting of an expression's syntax tree (the evaluator walks it recursively).
 MAX_DEPTH = 100
 

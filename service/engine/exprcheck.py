@@ -37,6 +37,14 @@ def over_budget(source, script=False):
     return None
 
 
+def too_many_instances(source):
+    """Why a constant loop cardinality runs more instances than allowed, or None."""
+    value, _ = _evaluate(Evaluator(), parse_expression(source).body)
+    if isinstance(value, int) and not 0 <= value <= budget.MAX_INSTANCES:
+        return f"the multi-instance count {value} is not between 0 and {budget.MAX_INSTANCES}"
+    return None
+
+
 def _evaluate(evaluator, node):
     """(value, None), or (None, why the budget was exceeded); other failures are left to the
     run, where the data may avoid them (a branch not taken)."""

@@ -1,6 +1,8 @@
 """SpiffWorkflow's script engine, made to evaluate through the safe evaluator only."""
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 
+from .budget import MAX_INSTANCES
 from .expressions import ExpressionError, parse_expression
 
 
@@ -26,3 +28,13 @@ class SafeScriptEngine(PythonScriptEngine):
 
     def validate(self, expression):
         parse_expression(expression)
+
+    def evaluate(self, task, expression, external_context=None):
+        value = super().evaluate(task, expression, external_context)
+        # A loop cardinality makes that many task instances at once (and their rows).
+        if expression == getattr(task.task_spec, "cardinality", None) and \
+                isinstance(value, int) and not 0 <= value <= MAX_INSTANCES:
+            raise WorkflowTaskException(
+                f"the multi-instance count {value} is not between 0 and {MAX_INSTANCES}",
+                task=task)
+        return value

@@ -11,7 +11,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from . import metadata
 from .compat import for_engine
-from .exprcheck import over_budget
+from .exprcheck import over_budget, too_many_instances
 from .expressions import ExpressionError, free_names, is_juel, parse_script
 from .graph import process_graphs
 from .paths import check_can_end, check_reachable
@@ -104,6 +104,8 @@ def _expression_problems(ctx, element, kind, source, script=False):
             return [problem("juel", element, source=source)]
         return [problem("bad_expression", element, kind=kind, source=source, detail=str(exc))]
     excess = over_budget(source, script=script)
+    if not excess and kind == "cardinality" and not used:
+        excess = too_many_instances(source)
     if excess:
         return [problem("over_budget", element, kind=kind, detail=excess)]
     unknown = sorted(used - ctx.names)
