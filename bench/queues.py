@@ -13,7 +13,9 @@ JSON), 50 rows a page, for a district office (jingkou_office) and a city-wide ro
 (city_review): the first page, and the 100th page read by cursor (or the last page when the
 queue is shorter; its row number is printed). It checks that the answers are right (the ids
 of both pages against one ORDER BY over the whole queue; the total, capped at 1,000) and
-completes one cloned task over the API. Prints p50 / p95 per level and p95(1M) / p95(10k).
+completes one cloned task over the API. Prints p50 / p95 per level and p95(1M) / p95(10k):
+of the request's wall time, of the part spent in SQL statements, and of the process's CPU
+time (on a machine busy with other work, wall times include waiting for a core).
 
     .venv/bin/python bench/queues.py [--database postgresql+psycopg://…/bench_g]
                                      [--levels 10000,100000,1000000] [--samples 40]
@@ -183,16 +185,19 @@ class StatementClock:
 
 
 def timed(client, headers, query, samples, statements):
-    """([request ms], [of which in SQL statements, ms], the last answer)."""
-    times, sql, answer = [], [], None
+    """([request ms], [of which in SQL statements, ms], [this process's CPU ms], the last
+    answer). The CPU time is what the request cost this process (with SQLite, the database's
+    work too), without the time spent waiting for a core on a busy machine."""
+    times, sql, cpu, answer = [], [], [], None
     for _ in range(samples):
         statements.spent = 0.0
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         answer = client.get("/api/v1/tasks", query_string=query, headers=headers)
         times.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         sql.append(statements.spent * 1000)
         assert answer.status_code == 200, answer.json
-    return times, sql, answer
+    return times, sql, cpu, answer
 
 
 def centile(values, fraction):
@@ -201,19 +206,19 @@ def centile(values, fraction):
 
 
 def measure(app, tokens, samples, statements):
-    """{(username, page): ([ms], [SQL ms])} with every answer checked."""
+    """{(username, page): ([ms], [SQL ms], [CPU ms])} with every answer checked."""
     client = app.test_client()
     found = {}
     for username in WATCHED:
         headers = {"Authorization": f"Bearer {tokens[username]}"}
         query = {"scope": "queue", "page_size": PER_PAGE}
-        times, sql, first = timed(client, headers, query, samples, statements)
+        times, sql, cpu, first = timed(client, headers, query, samples, statements)
         meta = json.loads(first.headers["X-Pagination"])
         ids, total = expected_ids(app, username, 0)
         assert [r["id"] for r in first.json] == ids, f"{username}: first page differs"
         assert meta["total"] == min(total, 1000) and meta.get("total_capped", False) == \
             (total > 1000), (meta, total)
-        found[(username, "first")] = (times, sql)
+        found[(username, "first")] = (times, sql, cpu)
         # Walk to the 100th page by cursor (or to the last page), then time it.
         cursor, page = None, 1
         answer = first
@@ -225,10 +230,10 @@ def measure(app, tokens, samples, statements):
             answer = client.get("/api/v1/tasks", query_string={**query, "cursor": cursor},
                                 headers=headers)
         deep_query = {**query, **({"cursor": cursor} if cursor else {})}
-        times, sql, deep = timed(client, headers, deep_query, samples, statements)
+        times, sql, cpu, deep = timed(client, headers, deep_query, samples, statements)
         ids, _ = expected_ids(app, username, (page - 1) * PER_PAGE)
         assert [r["id"] for r in deep.json] == ids, f"{username}: page {page} differs"
-        found[(username, "deep")] = (times, sql)
+        found[(username, "deep")] = (times, sql, cpu)
         found[(username, "info")] = (total, page)
     return found
 
@@ -285,20 +290,23 @@ def main():
             for username in WATCHED:
                 total, page = results[level][(username, "info")]
                 for kind in ("first", "deep"):
-                    ms, sql = results[level][(username, kind)]
+                    ms, sql, cpu = results[level][(username, kind)]
                     label = "page 1" if kind == "first" else f"page {page}"
                     print(f"  {level:>9,}  {username:<15} queue {total:>8,}  {label:<9} "
                           f"p50 {statistics.median(ms):6.2f} ms  p95 {centile(ms, 0.95):6.2f} ms"
-                          f"   SQL p50 {statistics.median(sql):6.2f} ms  "
-                          f"p95 {centile(sql, 0.95):6.2f} ms", flush=True)
+                          f"   SQL p50 {statistics.median(sql):6.2f}  "
+                          f"p95 {centile(sql, 0.95):6.2f}   CPU p50 {statistics.median(cpu):6.2f}"
+                          f"  p95 {centile(cpu, 0.95):6.2f}", flush=True)
         if len(levels) > 1:
             low, high = levels[0], levels[-1]
             for username in WATCHED:
                 for kind in ("first", "deep"):
                     ratios = [centile(results[high][(username, kind)][i], 0.95) /
-                              centile(results[low][(username, kind)][i], 0.95) for i in (0, 1)]
+                              centile(results[low][(username, kind)][i], 0.95)
+                              for i in (0, 1, 2)]
                     print(f"  p95({high:,}) / p95({low:,})  {username:<15} {kind:<5} "
-                          f"request {ratios[0]:5.2f}   SQL {ratios[1]:5.2f}")
+                          f"request {ratios[0]:5.2f}   SQL {ratios[1]:5.2f}   "
+                          f"CPU {ratios[2]:5.2f}")
         from service.database import shutdown
         shutdown(app)
 
