@@ -77,3 +77,21 @@ def list_users():
     for user in db.session.scalars(select(User).order_by(User.username)):
         click.echo(f"{user.username:28} {user.role:20} {user.district or '(city)':10} "
                    f"{user.department or '':20} {'active' if user.active else 'disabled'}")
+
+
+@users_group.command("unlock")
+@click.argument("username")
+def unlock_command(username):
+    """Lift an account's sign-in lock (audited; the security administrator's page does the same)."""
+    from .services.people.security_admin import unlock
+    _committed(lambda: unlock(username))
+    click.echo(f"{username} can sign in again")
+
+
+@users_group.command("reset-totp")
+@click.argument("username")
+def reset_totp_command(username):
+    """Remove an official's authenticator (lost phone); they enrol again at the next sign-in."""
+    from .services.people.security_admin import reset_totp
+    _committed(lambda: reset_totp(username))
+    click.echo(f"{username} enrols a new authenticator at the next sign-in")

@@ -301,3 +301,14 @@ def test_no_account_holds_two_administrator_roles(runner):
     listed = [line.split() for line in runner.invoke(args=["users", "list"]).output.splitlines()
               if line.startswith("sec2 ")]
     assert listed[0][1] == "security_admin"
+
+
+def test_the_command_line_unlocks(client, runner, clock):
+    for _ in range(5):
+        _token(client, "jingkou_gov", "wrong-Pass-1")
+    assert _token(client, "jingkou_gov", PASSWORD).status_code == 423
+    result = runner.invoke(args=["users", "unlock", "jingkou_gov"])
+    assert result.exit_code == 0 and "can sign in again" in result.output
+    assert _token(client, "jingkou_gov", PASSWORD).status_code == 200
+    again = runner.invoke(args=["users", "unlock", "jingkou_gov"])
+    assert again.exit_code != 0 and "is not locked" in again.output
