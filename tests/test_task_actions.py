@@ -128,8 +128,9 @@ def test_archive_zip_has_data_timeline_attachments_process_and_forms(as_user):
     assert data["process"] == {"key": "statutory_approval", "version": 1,
                                "sha256": data["process"]["sha256"]}
     rows = list(csv.DictReader(io.StringIO(archive.read("timeline.csv").decode("utf-8-sig"))))
-    actions = [r["action"] for r in rows]
-    assert actions[0] == "start" and "attach" in actions and "finish" in actions
+    actions = [r["事项"] for r in rows]  # Chinese headings and names, no keys or JSON
+    assert actions[0] == "项目启动" and "上传附件" in actions and "项目办结" in actions
+    assert f"project-{project_id}-approval-form.pdf" in names
     assert archive.read("process/statutory_approval-v1.bpmn").startswith(b"<?xml")
     history = office.get(f"/api/v1/projects/{project_id}").json["history"]
     assert history[-1]["action"] == "export" and history[-1]["actor"] == "city_supervisor"

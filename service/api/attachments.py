@@ -1,5 +1,5 @@
 """Attachments: upload to a task, list a project's, download one; the project archive ZIP."""
-from flask import g, send_file
+from flask import g, send_file, url_for
 from flask_smorest import Blueprint
 
 from ..database import writes
@@ -55,5 +55,6 @@ def download(attachment_id):
 @writes
 def export(project_id):
     """The project archive (档案) as one ZIP."""
-    name, stream = archive.build_archive(g.user, project_id)
+    name, stream = archive.build_archive(  # with the approval form, its QR code to the page
+        g.user, project_id, url_for("projects_web.show", project_id=project_id, _external=True))
     return send_file(stream, mimetype="application/zip", as_attachment=True, download_name=name)
