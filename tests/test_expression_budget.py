@@ -116,3 +116,47 @@ def test_a_constant_multi_instance_count_over_the_limit_is_refused(as_user):
     assert response.status_code == 422, response.json
     [problem] = [p for p in response.json["errors"]["file"] if p["code"] == "over_budget"]
     assert problem["element"] == "joint_signoff" and "1000000" in problem["message"]
+
+
+def test_a_computed_multi_instance_count_over_the_limit_stops_the_step(as_user):
+    policy = as_user("policy")
+    response = upload(policy, with_cardinality("households * 100"))
+    assert response.status_code == 201, response.json
+    office = as_user("jingkou_office")
+    project_id = office.post("/api/v1/projects", json={"name": "千次会签"}).json["id"]
+    for step in ("submit_plan", "city_review", "file_compensation_plan",
+                 "approve_compensation_plan", "consent_compensation_plan"):
+        complete_step(as_user, project_id, step)
+    before = project(as_user, project_id)
+    finance = as_user("city_finance")
+    task = finance.task_for(project_id, "check_funds")
+    response = finance.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
+        "funds_required": 100000000, "funds_deposited": 100000000,
+        "special_account": "6222 0001"}})
+    assert response.status_code == 422, response.json
+    [message] = response.json["errors"]["data"]
+    assert "joint_signoff" in message and "1000" in message and "500" in message
+    after = project(as_user, project_id)
+    assert after["current_steps"] == before["current_steps"]
+    assert after["history"] == before["history"]
+
+
+def test_an_engine_failure_on_what_a_diagram_asks_is_a_422_not_a_server_error(as_user):
+    # SpiffWorkflow 3 fails inside (NameError) on a loop cardinality whose output list
+    # exists already, as the statutory process's `signoffs = []` makes it.
+    assert upload(as_user("policy"), with_cardinality("2")).status_code == 201
+    project_id = as_user("jingkou_office").post("/api/v1/projects",
+                                                json={"name": "两次会签"}).json["id"]
+    for step in ("submit_plan", "city_review", "file_compensation_plan",
+                 "approve_compensation_plan", "consent_compensation_plan"):
+        complete_step(as_user, project_id, step)
+    finance = as_user("city_finance")
+    task = finance.task_for(project_id, "check_funds")
+    response = finance.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
+        "funds_required": 100000000, "funds_deposited": 100000000,
+        "special_account": "6222 0001"}})
+    assert response.status_code in (200, 422), response.json
+    if response.status_code == 422:
+        assert response.json["errors"]["data"]
+        assert [s["step"] for s in project(as_user, project_id)["current_steps"]] == [
+            "check_funds"]

@@ -4,6 +4,7 @@ It wraps SpiffWorkflow and knows nothing of Flask or the database; the service l
 definitions and state strings and stores what it gets back.
 """
 import json
+import logging
 from collections import OrderedDict
 from datetime import datetime, timezone
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ from .state import StateCache, write_state
 from . import timeclock
 from .tree import ready_manual_tasks, run_engine_steps, skip_idle_waiting_walks
 from .xmlsafe import parse_xml
+
+
+log = logging.getLogger(__name__)
 
 
 class EngineError(Exception):
@@ -129,6 +133,9 @@ class Instance:
                 run_engine_steps(self.workflow)
         except (SpiffWorkflowException, ExpressionError) as exc:
             raise EngineError(_step_error(exc)) from exc
+        except Exception as exc:  # SpiffWorkflow failing inside on what a diagram asked for
+            log.warning("the engine failed on a step", exc_info=True)
+            raise EngineError(_step_error(exc)) from exc
 
     def timers(self):
         """(waiting task, moment it fires as aware UTC) of every timer the instance waits on."""
@@ -167,6 +174,9 @@ class Instance:
                 self.workflow.refresh_timers()
                 self.workflow.do_engine_steps()
         except (SpiffWorkflowException, ExpressionError) as exc:
+            raise EngineError(_step_error(exc)) from exc
+        except Exception as exc:  # SpiffWorkflow failing inside on what a diagram asked for
+            log.warning("the engine failed on a step", exc_info=True)
             raise EngineError(_step_error(exc)) from exc
 
     @property
