@@ -46,3 +46,60 @@ def test_metrics_are_summed_across_two_gunicorn_workers(tmp_path):
         assert server.errors() == []
     finally:
         server.stop()
+
+
+def test_one_command_runs_the_workers_and_the_scheduler_and_becomes_ready(tmp_path):
+    """deploy/serve.sh: gunicorn's workers and `flask scheduler run` as its own process; /readyz
+    turns 200 once the scheduler has beaten; stopping the command stops both."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from flask_migrate import upgrade
+
+    from conftest import reset_database
+    from production_server import ROOT, SECRET, free_port
+    from service import create_app
+    from service.migrations_support import MIGRATIONS_DIR
+    config = make_config(tmp_path)
+    app = create_app(config)
+    with app.app_context():
+        reset_database()
+        upgrade(directory=str(MIGRATIONS_DIR))  # the schema at the head, as init-db leaves it
+    shutdown(app)
+    port, bin_dir = free_port(), Path(sys.executable).parent
+    env = {**os.environ, "DATABASE_URL": config.SQLALCHEMY_DATABASE_URI, "SECRET_KEY": SECRET,
+           "UPLOAD_DIR": str(tmp_path / "uploads"), "GUNICORN_BIND": f"127.0.0.1:{port}",
+           "GUNICORN_WORKERS": "2", "GUNICORN_ACCESS_LOG": "", "GC_FREEZE_AT_START": "0",
+           "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"),
+           "FLASK": str(bin_dir / "flask"), "GUNICORN": str(bin_dir / "gunicorn")}
+    env.pop("TEST_DATABASE_URL", None)
+    log = open(tmp_path / "serve.log", "w")
+    process = subprocess.Popen([str(ROOT / "deploy" / "serve.sh")], env=env, stdout=log,
+                               stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline, status, answer = time.monotonic() + 90, None, None
+        while time.monotonic() < deadline and status != 200:
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
+            status, answer = request(port, "GET", "/readyz")
+            time.sleep(0.3)  # processes starting; no clock to move here
+        assert status == 200, (answer, (tmp_path / "serve.log").read_text()[-3000:])
+        children = subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        assert len(children) >= 4  # the script, the scheduler, gunicorn's master and workers
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline and subprocess.run(
+                ["pgrep", "-s", str(process.pid)], capture_output=True).returncode == 0:
+            time.sleep(0.3)
+        assert subprocess.run(["pgrep", "-s", str(process.pid)],
+                              capture_output=True).returncode != 0
+    finally:
+        if process.poll() is None or subprocess.run(["pgrep", "-s", str(process.pid)],
+                                                    capture_output=True).returncode == 0:
+            os.killpg(process.pid, signal.SIGKILL)
+        log.close()
