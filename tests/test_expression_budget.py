@@ -160,3 +160,14 @@ def test_an_engine_failure_on_what_a_diagram_asks_is_a_422_not_a_server_error(as
         assert response.json["errors"]["data"]
         assert [s["step"] for s in project(as_user, project_id)["current_steps"]] == [
             "check_funds"]
+
+
+def test_a_form_rule_that_would_exceed_the_budget_is_refused(as_user):
+    import json
+    from flows import ROOT
+    form = json.loads((ROOT / "forms" / "submit_plan.json").read_text(encoding="utf-8"))
+    form["rules"][0]["check"] = "households > 0 and len(str([[0]*100000]*100000)) > 0"
+    response = upload(as_user("policy"), STATUTORY, forms=[form], lang="en")
+    assert response.status_code == 422, response.json
+    [problem] = [p for p in response.json["errors"]["file"] if p["code"] == "over_budget"]
+    assert problem["element"] == "submit_plan"

@@ -234,7 +234,7 @@ def check_form_expressions(ctx):
         for kind, source in sources:
             if isinstance(source, str):
                 found += [p for p in _expression_problems(ctx, task["id"], kind, source)
-                          if p["code"] == "unknown_name"]
+                          if p["code"] in ("unknown_name", "over_budget")]
     return found
 
 
