@@ -55,16 +55,16 @@ def test_project_from_submission_to_handover(browser_session, tmp_path, as_user)
     assert office.input_value("#f-households") == "120"  # kept as a draft across the upload
     complete(office, "市级审核")
 
-    # 2. The city office returns it with a reason.
+    # 2. The city office returns it with a reason: one way back, the decision 退回修改.
     city = browser_session("city_review")
     open_task(city, "市级审核")
-    city.locator(".return-box summary").click()
-    city.get_by_role("button", name="退回", exact=True).click()
-    assert "请填写退回理由" in city.locator(".return-box").inner_text()
-    city.fill("#f-reason", "建筑面积与台账不一致，请核实")
-    city.get_by_role("button", name="退回", exact=True).click()
-    city.wait_for_url("**/done")
-    assert "项目申报" in city.locator(".outcome").inner_text()
+    assert city.locator(".return-box").count() == 0
+    city.check("#f-decision input[value=return]")
+    city.get_by_role("button", name="提交办结").click()
+    assert "必须填写审核意见" in city.locator("form.taskform").inner_text()
+    city.check("#f-decision input[value=return]")
+    city.fill("#f-opinion", "建筑面积与台账不一致，请核实")
+    complete(city, "项目申报")
 
     # 3. The office sees the reason, corrects and resubmits (its earlier values come back).
     open_task(office, "项目申报")
