@@ -156,8 +156,8 @@ def fill_register(project_id, district, households, serial):
             "address, legal_area, property_type, choice, family_size, status, signed_on, "
             "handed_over_on, allocated_on, resettled_on, certified_on, paid_on, promised_on, "
             "revision, created_at, updated_at) "
-            f"SELECT :project, :prefix || g, '1', '住户', :serial || g, '13900000000', '解放路', "
-            f"60.5, 'private', :choice, 3, :status, "
+            "SELECT :project, :prefix || g, '1', '住户', :serial || g, '13900000000', '解放路', "
+            "60.5, 'private', :choice, 3, :status, "
             + ", ".join(f":d_{k}" for k in dates) +
             f", :promised, 0, :now, :now FROM {series}"),
             {"project": project_id, "prefix": f"{status}-", "serial": f"S{serial}-",

@@ -1,6 +1,4 @@
 """The desk pages of the housing pool, overdue resettlement and progress (Chinese by default)."""
-import datetime as dt
-
 from conftest import csrf_from
 from flow import start
 from test_housing_pool import add_units

@@ -74,7 +74,8 @@ def build_ledger(user, status="open", **filters):
         summary.append((names.get(project.district, project.district), project.name, len(items),
                         sum(1 for _, h in items if h.signed_on),
                         round(sum(h.legal_area or 0 for _, h in items), 2),
-                        "；".join(f"{TYPE_LABELS.get(k, k)} {n} 户" for k, n in sorted(types.items())),
+                        "；".join(f"{TYPE_LABELS.get(k, k)} {n} 户"
+                                 for k, n in sorted(types.items())),
                         causes))
     cases = book.create_sheet("逐户明细")
     cases.append(CASE_HEADINGS)
