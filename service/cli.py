@@ -27,7 +27,11 @@ def init_database(use_migrations=True):
     upgrade_schema(use_migrations)
     db.session.commit()
     results = []
-    for path in sorted(Path(current_app.config["WORKFLOWS_DIR"]).glob("*.bpmn")):
+    # The statutory approval first: it is the installation's process (version ids 1, 2, … on
+    # a fresh database, as clients and the suite know them); the households' process after.
+    files = sorted(Path(current_app.config["WORKFLOWS_DIR"]).glob("*.bpmn"),
+                   key=lambda path: (path.name != "statutory_approval.bpmn", path.name))
+    for path in files:
         results.append((path, *deploy_file(path)))
     return results
 

@@ -29,7 +29,7 @@ def test_time_limit_changed_in_properties_panel_gives_new_due_date(browser_sessi
     page.wait_for_timeout(600)  # the panel writes after its input debounce
     page.fill("#note", "项目申报时限改为3个工作日")
     page.click("#deploy")
-    page.wait_for_url("**/desk/processes/2")
+    page.wait_for_url("**/desk/processes/3")
     assert "项目申报时限改为3个工作日" in page.content()
 
     project = as_user("jingkou_office").post("/api/v1/projects", json={"name": "新规则项目"}).json
@@ -77,9 +77,9 @@ def test_new_form_drafted_in_the_editor_is_chosen_in_the_modeler_and_deployed(
     page.select_option("#bio-properties-panel-approval-form", "hearing_record")
     page.fill("#note", "补足资金改用听证记录表")
     page.click("#deploy")
-    page.wait_for_url("**/desk/processes/2")
+    page.wait_for_url("**/desk/processes/3")
 
-    deployed = as_user("policy").get("/api/v1/process-definitions/2").json
+    deployed = as_user("policy").get("/api/v1/process-definitions/3").json
     tasks = {t["id"]: t for t in deployed["user_tasks"]}
     assert tasks["top_up_funds"]["form"] == "hearing_record"
     assert deployed["forms"]["hearing_record"]["fields"][0]["name"] == "hearing_date"
@@ -134,8 +134,8 @@ def test_draft_saved_in_the_modeler_is_reopened_from_the_server(browser_session,
     assert page.input_value("#draft-title") == "申报时限改4天（复核）"
 
     page.click("#deploy")
-    page.wait_for_url("**/desk/processes/2")
+    page.wait_for_url("**/desk/processes/3")
     assert "项目申报时限改为4个工作日" in page.content()
     assert "申报时限改4天（复核）" not in page.locator("#server-drafts").inner_text()
     kept = as_user("policy").get(f"/api/v1/process-drafts/{draft['id']}").json
-    assert kept["deployed_definition_id"] == 2
+    assert kept["deployed_definition_id"] == 3

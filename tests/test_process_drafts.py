@@ -294,7 +294,7 @@ def test_pages_deploy_a_draft_or_show_its_problems(client, web_login, as_user):
     done = client.post(f"/desk/processes/drafts/{good['id']}/deploy", headers=headers,
                        json={"note": "交房40天"})
     assert done.status_code == 200 and done.json["version"] == 2
-    assert done.json["url"].endswith("/desk/processes/2")
+    assert done.json["url"].endswith("/desk/processes/3")
     assert versions(as_user) == [1, 2]
 
 

@@ -1,4 +1,6 @@
 """The policy staff pages: versions, upload, rollback, form editor, migration (test client)."""
+# Version ids: 1 is the statutory approval, 2 the households' process (issue 16), 3 the next version
+# deployed here.
 import json
 from io import BytesIO
 
@@ -18,11 +20,11 @@ def test_version_list_and_page_show_diff_and_diagram(client, web_login, as_user)
     web_login("policy")
     page = client.get("/desk/processes")
     assert page.status_code == 200 and "交房时限40天" in page.text and "v2" in page.text
-    page = client.get("/desk/processes/2")
+    page = client.get("/desk/processes/3")
     assert "交房时限40天" in page.text
     assert "时限 · 签约交房与档案移交: 60 → 40" in page.text  # the step by name, not its key
     assert "dist/viewer.js" in page.text and "diagram-xml" in page.text
-    edit = client.get("/desk/processes/2/edit")
+    edit = client.get("/desk/processes/3/edit")
     assert edit.status_code == 200 and "dist/modeler.js" in edit.text
     assert "time_limit_days" in edit.text  # the diagram the modeler opens
 
@@ -40,7 +42,7 @@ def test_upload_page_refuses_a_bad_diagram_and_deploys_a_good_one(client, web_lo
     response = client.post("/desk/processes/upload", data={
         "csrf_token": token, "action": "deploy", "note": "从文件上传",
         "file": (BytesIO(good.encode()), "good.bpmn")}, content_type="multipart/form-data")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/desk/processes/2")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/desk/processes/3")
 
 
 def test_modeler_check_and_deploy_endpoints(client, web_login):
@@ -91,7 +93,7 @@ def test_form_editor_live_check_preview_and_deploy(client, web_login, as_user):
         "csrf_token": token, "form_json": json.dumps(form), "note": "加银行流水号"})
     assert response.status_code == 302
     assert "加银行流水号" in client.get(response.headers["Location"]).text
-    deployed = as_user("policy").get("/api/v1/process-definitions/2").json
+    deployed = as_user("policy").get("/api/v1/process-definitions/3").json
     assert "bank_reference" in [f["name"] for f in deployed["forms"]["top_up_funds"]["fields"]]
 
 
@@ -101,14 +103,14 @@ def test_migration_page_dry_run_and_migrate(client, web_login, as_user):
     complete_step(as_user, pid, "submit_plan")
     upload(as_user("policy"), RENAMED, note="改名")
     web_login("policy")
-    page = client.get("/desk/processes/2/migrate")
+    page = client.get("/desk/processes/3/migrate")
     assert "页面迁移项目" in page.text and 'name="map__city_review"' in page.text
     assert '<option value="city_assessment" selected>' in page.text  # suggested mapping
     token = csrf_from(page.text)
     form = {"csrf_token": token, "project_ids": [str(pid)], "map__city_review": "city_assessment"}
-    dry = client.post("/desk/processes/2/migrate", data={**form, "action": "dry_run"})
+    dry = client.post("/desk/processes/3/migrate", data={**form, "action": "dry_run"})
     assert "city_review" in dry.text and "15 → 10" in dry.text
     assert project(as_user, pid)["process"]["version"] == 1
-    done = client.post("/desk/processes/2/migrate", data={**form, "action": "migrate"})
+    done = client.post("/desk/processes/3/migrate", data={**form, "action": "migrate"})
     assert done.status_code == 200
     assert project(as_user, pid)["process"]["version"] == 2
