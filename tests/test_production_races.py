@@ -15,7 +15,7 @@ from production_server import (Caller, Server, audit_trail, consistency_problems
 
 pytestmark = postgres_only
 
-ROUNDS = 6  # projects per race; each race is a few hundred milliseconds
+ROUNDS = 4  # projects per race; each race is a few hundred milliseconds
 COLLEAGUES = [("jingkou_office2", "district_office", "jingkou"),
               ("jingkou_office3", "district_office", "jingkou")]
 ACTIONS = ("claim", "unclaim", "transfer", "release", "draft", "complete")
