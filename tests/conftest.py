@@ -29,6 +29,9 @@ def make_config(tmp_path):
         # Tests move the clock by days between page views; tests/test_signin_policy.py
         # checks the 15-minute default of the idle timeout with its own app.
         SESSION_IDLE_MINUTES = 10 * 365 * 24 * 60
+        # Likewise by months (title certificates): passwords do not expire in between;
+        # tests/test_signin_policy.py sets the 90-day default where it checks expiry.
+        PASSWORD_MAX_AGE_DAYS = 0
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
         SCHEDULER_ENABLED = False
         WTF_CSRF_ENABLED = True

@@ -22,7 +22,9 @@ def test_notice_leads_to_its_task(browser_session, as_user):
 
 def test_each_role_lands_on_its_page(browser_session):
     landings = {"jingkou_office": "/desk/queue", "city_supervisor": "/supervision/",
-                "leading_group_office": "/supervision/", "policy": "/desk/processes"}
+                "leading_group_office": "/supervision/", "policy": "/desk/processes",
+                "admin": "/admin/users", "security_admin": "/admin/security",
+                "audit_admin": "/admin/audit"}
     for username, path in landings.items():
         page = browser_session(username)
         assert page.url.split("127.0.0.1")[1].split(":", 1)[1].split("/", 1)[1].startswith(

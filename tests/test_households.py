@@ -91,6 +91,24 @@ def test_a_sheet_with_bad_rows_imports_nothing_and_names_each_row_and_column(as_
     assert households(office, project_id) == []
 
 
+def test_a_workbook_broken_inside_is_refused_with_a_message(as_user):
+    """A sheet part that is not XML only shows when the rows are read: still a 422, not 500."""
+    project_id = start(as_user)
+    office = as_user("jingkou_office")
+    good = zipfile.ZipFile(io.BytesIO(xlsx([row(1)])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for item in good.infolist():
+            content = good.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                content = b"<worksheet><sheetData><row><c>"  # cut off mid-element
+            broken.writestr(item, content)
+    response = upload(office, project_id, out.getvalue())
+    assert response.status_code == 422, response.json
+    assert response.json["errors"] == {"file": ["not an XLSX workbook"]}
+    assert households(office, project_id) == []
+
+
 def test_dry_run_checks_without_importing_and_csv_imports(as_user):
     project_id = start(as_user)
     office = as_user("jingkou_office")

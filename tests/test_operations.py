@@ -86,11 +86,22 @@ def test_readyz_postgresql_down_and_back(app, tmp_path, clock):
         shutdown(relayed)
 
 
+def _sample(body, name):
+    """A sample's value in the exposition text (0 when the series is not there yet)."""
+    for line in body.splitlines():
+        if line.startswith(name + " "):
+            return float(line.split()[-1])
+    return 0.0
+
+
 def test_metrics_count_requests_completions_and_database_figures(client, as_user):
+    # The counter lives as long as the test process (other tests complete steps too).
+    series = 'approval_task_completions_total{step="submit_plan"}'
+    before = _sample(client.get("/metrics").text, series)
     project_id = start(as_user)
     as_user("jingkou_office").complete(project_id, "submit_plan", __import__("flow").PLAN)
     body = client.get("/metrics").text
-    assert 'approval_task_completions_total{step="submit_plan"} 1.0' in body
+    assert _sample(body, series) == before + 1
     assert 'approval_open_tasks{district="jingkou"} 1.0' in body
     assert 'approval_overdue_tasks{district="jingkou"} 0.0' in body
     assert "approval_outbox_backlog" in body and "approval_scheduler_lag_seconds -1.0" in body

@@ -13,7 +13,9 @@ def test_wrong_password_says_so_without_saying_which_part(client, web_login):
 def test_sign_in_lands_on_queue_and_sign_out_needs_csrf(client, web_login, as_user):
     as_user("jingkou_office").post("/api/v1/projects", json={"name": "西津渡棚改"})
     response = web_login("jingkou_office")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/desk/queue")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/desk/")
+    # A district office lands on its work queue.
+    assert client.get("/desk/").headers["Location"].endswith("/desk/queue")
     page = client.get("/desk/queue")
     assert "西津渡棚改" in page.text and "我的待办" in page.text
     assert client.post("/logout").status_code == 400  # no CSRF token: refused

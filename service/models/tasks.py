@@ -17,7 +17,8 @@ class Task(db.Model):
         Index("ix_tasks_role_due", "status", "role", "due_at", "id"),
         Index("ix_tasks_claimed", "claimed_by_id", "status", "due_at", "id"),
         Index("ix_tasks_due", "status", "due_at"),
-        Index("ix_tasks_project", "project_id", "status"),
+        # A project's open statutory rows (household_id IS NULL), not its households' rows.
+        Index("ix_tasks_project", "project_id", "status", "household_id"),
         Index("ix_tasks_completed_by", "completed_by_id", "completed_at", "id"),
         # The sweep: open tasks whose next unfired level (yellow, red, level 2) is due.
         Index("ix_tasks_next_alert", "next_alert_at"),

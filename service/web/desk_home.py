@@ -16,6 +16,9 @@ LANDING = {
     "leading_group": ("supervision.escalation_list",),
     "policy_staff": ("processes.index",),
     "admin": ("org_admin.users", "calendar_admin.days"),
+    "system_admin": ("org_admin.users", "calendar_admin.days"),
+    "security_admin": ("security.accounts_page",),
+    "audit_admin": ("security.audit_page",),
 }
 
 

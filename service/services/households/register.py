@@ -1,7 +1,6 @@
 """The household register (调查摸底台账): import from XLSX/CSV, every row checked, all or nothing."""
 import csv
 import io
-import zipfile
 
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import insert, select
@@ -65,10 +64,11 @@ def _sheet_rows(content):
     if content.startswith(XLSX_MAGIC):
         try:
             book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+            # Read-only sheets parse lazily: a broken part inside the file shows only here.
+            return list(book.worksheets[0].iter_rows(values_only=True))
+        except Exception:  # noqa: BLE001 - any fault inside a client's file is the file's fault
             raise Invalid("the file is not an XLSX workbook or a CSV file",
                           errors={"file": ["not an XLSX workbook"]}) from None
-        return list(book.worksheets[0].iter_rows(values_only=True))
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
