@@ -40,6 +40,11 @@ class BuildWithAssets(build_py):
     """build_py that compiles translations, checks the bundle and copies shipped data."""
 
     def run(self):
+        if getattr(self, "editable_mode", False):
+            # `pip install -e .` (make install) serves the source tree, where make builds the
+            # bundle and the catalogues after installing the Python packages.
+            super().run()
+            return
         missing = [path for path in BUNDLE if not (HERE / path).is_file()]
         if missing:
             raise SystemExit(

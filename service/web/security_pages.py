@@ -4,7 +4,7 @@ import segno
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from ..extensions import db
@@ -14,22 +14,12 @@ from ..services.errors import Invalid
 from ..services.people import accounts, security_admin
 from ..services.people.totp import new_secret, provisioning_uri
 from ..services.records.chain_check import read_heads, heads_file, verify
+from .account import OwnPasswordSchema
 from .pageforms import run, submit
 from .session_policy import MUST_CHANGE, MUST_ENROL
 
 bp = Blueprint("security", __name__)
 PENDING_SECRET = "totp_pending_secret"
-
-
-class NewPasswordSchema(Schema):
-    current = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    repeat = fields.String(required=True, validate=validate.Length(min=1, max=200))
-
-    @validates_schema
-    def _same(self, data, **kwargs):
-        if data.get("password") != data.get("repeat"):
-            raise ValidationError(_("The two new passwords differ."), "repeat")
 
 
 class CodeSchema(Schema):
@@ -53,7 +43,7 @@ def new_password():
             accounts.set_password(current_user.username, values["password"], actor=current_user)
             db.session.commit()
             return True
-        if submit(NewPasswordSchema(), change, _("Your password is changed.")):
+        if submit(OwnPasswordSchema(), change, _("Your password is changed.")):
             # Changing the password ends every session of the account, this one too.
             session.pop(MUST_CHANGE, None)
             logout_user()

@@ -235,6 +235,20 @@ def definition_id_of(task):
     return task.project.definition_id
 
 
+def run_step(instance, spiff_id, values):
+    """Run a task's step in its workflow instance; a step no longer ready is a 409 and data the
+    process cannot go on with a 422, the transaction rolled back either way."""
+    try:
+        instance.complete(spiff_id, values)
+    except TaskNotReady as exc:
+        db.session.rollback()
+        raise Conflict(str(exc)) from None
+    except EngineError as exc:
+        db.session.rollback()
+        raise Invalid("the process could not continue with this data",
+                      errors={"data": [str(exc)]}) from None
+
+
 def complete(user, task_id, raw, locale="zh"):
     """Complete a task with form data (claiming it if unclaimed); returns the project, whose
     `current_steps` are its open task rows afterwards."""
@@ -259,15 +273,7 @@ def complete(user, task_id, raw, locale="zh"):
                    if value is not None or name in raw or name not in _prefilled(form)}
     if form.get("collect_as"):
         task_values[form["collect_as"]] = {**values, "department": task.department}
-    try:
-        instance.complete(task.spiff_id, task_values)
-    except TaskNotReady as exc:
-        db.session.rollback()
-        raise Conflict(str(exc)) from None
-    except EngineError as exc:
-        db.session.rollback()
-        raise Invalid("the process could not continue with this data",
-                      errors={"data": [str(exc)]}) from None
+    run_step(instance, task.spiff_id, task_values)
     signals.tasks_closed.send(project, tasks=[task], actor=user)
     created, cancelled = save_instance(project, instance, user, other_open_rows)
     write([event("complete", user, project, task, step=task.step, data=values,

@@ -13,6 +13,7 @@ from ..errors import Conflict, Forbidden, Invalid
 from ..records.audit import record
 from ..runtime import runtime
 from .pool import POOL_EDITORS, _existing_keys
+from .register import sheet_checked
 
 #: column key -> heading in the template (Chinese first: the ledgers are kept in Chinese)
 COLUMNS = (
@@ -137,12 +138,9 @@ def import_units(user, content, dry_run=False):
     for number, values in good:
         if (values["estate"], values["building"], values["unit_number"]) in taken:
             errors[f"row {number}"] = {"unit_number": "already in the pool"}
-    if errors:
-        raise Invalid("the sheet has errors; nothing was imported", errors=errors)
-    if not good:
-        raise Invalid("the sheet has no rows", errors={"file": ["no rows"]})
-    if dry_run:
-        return {"rows": len(good), "imported": 0, "dry_run": True}
+    checked = sheet_checked(errors, good, dry_run)
+    if checked:
+        return checked
     now = runtime().clock.now_naive()
     try:
         db.session.execute(insert(HousingUnit), [

@@ -10,7 +10,6 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...database import has_row_locks
-from ...engine import EngineError, TaskNotReady
 from ...extensions import db
 from ...models import Household, Task
 from .. import signals
@@ -234,16 +233,9 @@ def complete_household_task(user, task, raw, locale="zh"):
     approval_tasks._close_row(task, user, data=values, outcome=None,
                               **({"facts": facts} if facts else {}))
     instance = load(household)
+    approval_tasks.run_step(instance, task.spiff_id, json_safe(values))
     try:
-        instance.complete(task.spiff_id, json_safe(values))
         _apply(household, values, user)
-    except TaskNotReady as exc:
-        db.session.rollback()
-        raise Conflict(str(exc)) from None
-    except EngineError as exc:
-        db.session.rollback()
-        raise Invalid("the process could not continue with this data",
-                      errors={"data": [str(exc)]}) from None
     except (Invalid, Conflict):
         db.session.rollback()
         raise

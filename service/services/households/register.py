@@ -59,6 +59,18 @@ def template():
     return out.getvalue()
 
 
+def sheet_checked(errors, good, dry_run):
+    """After every row of an imported sheet is checked: Invalid when any row is bad or none is
+    there (nothing imported), the dry run's answer when only checking, else None."""
+    if errors:
+        raise Invalid("the sheet has errors; nothing was imported", errors=errors)
+    if not good:
+        raise Invalid("the sheet has no rows", errors={"file": ["no rows"]})
+    if dry_run:
+        return {"rows": len(good), "imported": 0, "dry_run": True}
+    return None
+
+
 def _sheet_rows(content):
     """The rows of the first sheet (XLSX) or of the CSV text (UTF-8, with or without BOM)."""
     if content.startswith(XLSX_MAGIC):
@@ -199,12 +211,9 @@ def import_households(user, project_id, content, dry_run=False):
                                      else f"already registered in running project {other}")
         if problems:
             errors[f"row {number}"] = problems
-    if errors:
-        raise Invalid("the sheet has errors; nothing was imported", errors=errors)
-    if not good:
-        raise Invalid("the sheet has no rows", errors={"file": ["no rows"]})
-    if dry_run:
-        return {"rows": len(good), "imported": 0, "dry_run": True}
+    checked = sheet_checked(errors, good, dry_run)
+    if checked:
+        return checked
     now = runtime().clock.now_naive()
     db.session.execute(insert(Household), [
         {**values, "project_id": project.id, "status": "registered", "revision": 0,
