@@ -90,10 +90,17 @@ def sync_tasks(project, instance, now, open_rows=None):
             select(Task).where(Task.project_id == project.id, Task.status == "open",
                                Task.household_id.is_(None))  # households run their own
             .execution_options(populate_existing=True))}
-    ready = instance.ready_user_tasks()
+    user_tasks = definition.meta["user_tasks"]
+    return rows_in_step(instance.ready_user_tasks(), open_rows, now,
+                        lambda t: _new_row(project, user_tasks[t.step], t, now))
+
+
+def rows_in_step(ready, open_rows, now, new_row):
+    """(new rows, cancelled rows, rows that stay open) for READY user tasks `ready` against
+    the open rows by spiff id: `new_row(task)` builds each missing row; rows whose task is no
+    longer READY are marked cancelled. Projects and households share it."""
     ready_ids = {t.id for t in ready}
-    created = [_new_row(project, definition.meta["user_tasks"][t.step], t, now)
-               for t in ready if t.id not in open_rows]
+    created = [new_row(t) for t in ready if t.id not in open_rows]
     cancelled = [row for sid, row in open_rows.items() if sid not in ready_ids]
     for row in cancelled:
         row.status = "cancelled"

@@ -16,7 +16,7 @@ from .. import signals
 from ...clock import SHANGHAI
 from ..approval import tasks as approval_tasks
 from ..deadlines.deadlines import set_thresholds, task_levels
-from ..approval.instances import json_safe
+from ..approval.instances import json_safe, rows_in_step
 from ..errors import Conflict, Invalid
 from ..policy import definitions
 from ..records.audit import event, write
@@ -120,13 +120,10 @@ def save(household, project, instance, actor, open_rows=None):
         open_rows = {row.spiff_id: row for row in db.session.scalars(
             select(Task).where(Task.household_id == household.id, Task.status == "open"))}
     meta = definitions.version_info(household.definition_id).meta["user_tasks"]
-    ready = instance.ready_user_tasks()
-    ready_ids = {t.id for t in ready}
-    created = [_new_row(project, household, meta[t.step], t, now)
-               for t in ready if t.id not in open_rows]
-    cancelled = [row for sid, row in open_rows.items() if sid not in ready_ids]
-    for row in cancelled:
-        row.status, row.completed_at = "cancelled", now
+    ready = {t.id: t for t in instance.ready_user_tasks()}
+    created, cancelled, still_open = rows_in_step(
+        ready.values(), open_rows, now,
+        lambda t: _new_row(project, household, meta[t.step], t, now))
     values = {"revision": household.revision + 1, "updated_at": now,
               "state": runtime().engine.dump(instance)}
     db.session.execute(update(Household.__table__).where(Household.id == household.id)
@@ -136,7 +133,7 @@ def save(household, project, instance, actor, open_rows=None):
             set_committed_value(household, name, value)
     if created:
         signals.tasks_opened.send(project, tasks=created, actor=actor)
-        _escalate_at_latest(created, instance)
+        _escalate_at_latest(created, ready)
         # No `tasks_inserted`: its receivers notify per row (one notice per official per
         # household step would bury a district office under hundreds a day); the households'
         # work is read from the queues and the household list.
@@ -145,8 +142,7 @@ def save(household, project, instance, actor, open_rows=None):
     if cancelled:
         signals.tasks_closed.send(project, tasks=cancelled, actor=actor)
         db.session.flush()
-    household.current_steps = sorted(
-        [r for sid, r in open_rows.items() if sid in ready_ids] + created, key=lambda r: r.id)
+    household.current_steps = sorted(still_open + created, key=lambda r: r.id)
     return created, cancelled
 
 
@@ -179,9 +175,9 @@ def _new_row(project, household, meta, ready, now):
     return row
 
 
-def _escalate_at_latest(rows, instance):
-    """A step with a latest date (six months after allocation) escalates to level 2 then."""
-    ready = {t.id: t for t in instance.ready_user_tasks()}
+def _escalate_at_latest(rows, ready):
+    """A step with a latest date (six months after allocation) escalates to level 2 then;
+    `ready` are the instance's READY user tasks by spiff id."""
     for row in rows:
         fixed = _fixed_deadline(ready[row.spiff_id]) if row.spiff_id in ready else None
         if fixed and fixed[1] and fixed[1] > fixed[0]:
