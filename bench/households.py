@@ -62,8 +62,6 @@ def make_app(url):
         SCHEDULER_ENABLED = False
         SMTP_HOST = None
         PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-        GC_FREEZE_AT_START = False
-        SQLITE_CHECKPOINT_SECONDS = 0
     return create_app(BenchConfig, clock=FrozenClock(NOW))
 
 
