@@ -13,11 +13,11 @@ from .operations import SchedulerHeartbeat
 from .people import Department, District, Street, User
 from .projects import Project
 from .reports import JobRun, MonthlyReport
-from .security import AccountSecurity, SigninThrottle
+from .security import AccountSecurity, SecuritySetting, SigninThrottle
 from .tasks import Task
 
 __all__ = ["Attachment", "AuditEvent", "BrowserSession", "ProcessDefinition", "ProcessDraft", "Department", "District", "Street", "User",
            "Project", "Task", "CalendarDay", "Escalation", "TitleCertificate",
            "Notification", "OutboxEmail", "JobRun", "MonthlyReport", "HousingUnit", "OverdueCase",
            "Household", "SchedulerHeartbeat",
-           "AccountSecurity", "SigninThrottle"]
+           "AccountSecurity", "SecuritySetting", "SigninThrottle"]

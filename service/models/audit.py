@@ -2,7 +2,7 @@
 before it by a SHA-256 hash (services/records/chain.py), so a changed or missing row shows."""
 import datetime as dt
 
-from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, String, event
+from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -10,11 +10,19 @@ from ..extensions import db
 
 class AuditEvent(db.Model):
     __tablename__ = "audit_events"
+    __table_args__ = (
+        # The audit list (records/audit_list.py), newest first by chain position, filtered by
+        # action, official or project: each filter's rows in seq order (the unfiltered list
+        # reads the unique index on seq). A project's own reads use the project index too.
+        Index("ix_audit_action_seq", "action", "seq"),
+        Index("ix_audit_actor_seq", "actor_id", "seq"),
+        Index("ix_audit_project_seq", "project_id", "seq"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id"), index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(String(40), index=True)
+    action: Mapped[str] = mapped_column(String(40))
     at: Mapped[dt.datetime] = mapped_column(index=True)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     # Position in the hash chain (1, 2, …: a gap is a deleted row), the previous row's hash and

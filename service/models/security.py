@@ -32,3 +32,14 @@ class SigninThrottle(db.Model):
     failures: Mapped[int] = mapped_column(default=0)
     last_failure_at: Mapped[dt.datetime]
     blocked_until: Mapped[dt.datetime | None]
+
+
+class SecuritySetting(db.Model):
+    """A password or session policy value the security administrator set; a policy without a
+    row takes the installation's default from the environment (services/people/policy.py)."""
+    __tablename__ = "security_settings"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # Every policy is a whole number (a yes/no one is 0 or 1).
+    value: Mapped[int]
+    changed_at: Mapped[dt.datetime]
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -83,18 +83,50 @@ def _after(keys, values):
     return or_(*alternatives)
 
 
-def _phases(keys, values):
+def _phases(query, keys, values):
     """The conditions to read in turn, each ordered by the plain keys so an index serves it:
     with a nullable first key, the rows with a value, then those without (an index sorts
-    NULLs first on SQLite and last on PostgreSQL; read apart, neither needs a sort)."""
+    NULLs first on SQLite and last on PostgreSQL; read apart, neither needs a sort); with a
+    first key sorted against the others' direction, one value of it at a time."""
     first, rest = keys[0], keys[1:]
+    if _split_by_first(keys):
+        yield from _first_values(query, keys, values)
+        return
     if not first.nulls_last:
-        return [_after(keys, values) if values else None]
-    if values is None:
-        return [first.column.is_not(None), first.column.is_(None)]
-    if values[0] is None:
-        return [and_(first.column.is_(None), _after(rest, values[1:]))]
-    return [_after(keys, values), first.column.is_(None)]
+        yield _after(keys, values) if values else None
+    elif values is None:
+        yield from (first.column.is_not(None), first.column.is_(None))
+    elif values[0] is None:
+        yield and_(first.column.is_(None), _after(rest, values[1:]))
+    else:
+        yield from (_after(keys, values), first.column.is_(None))
+
+
+def _split_by_first(keys):
+    """Whether the first key runs against the others (level descending, then oldest first):
+    no single index scan reads that order from an index on plain columns."""
+    rest = {key.descending for key in keys[1:]}
+    return len(rest) == 1 and keys[0].descending not in rest and not keys[0].nulls_last
+
+
+def _first_values(query, keys, values):
+    """Phases of one first-key value each, in the first key's order: every phase is an index
+    seek on (equality filters, first key, other keys), and the next value is found by one
+    more seek (a skip scan by hand; meant for a first key of few values, such as a level)."""
+    first, rest = keys[0], keys[1:]
+    current = None
+    if values:
+        current = values[0]
+        yield and_(first.column == current, _after(rest, values[1:]))
+    while True:
+        probe = query.with_only_columns(first.column).order_by(None)
+        if current is not None:
+            probe = probe.where(first.column < current if first.descending
+                                else first.column > current)
+        current = db.session.scalar(probe.order_by(first.order()).limit(1))
+        if current is None:
+            return
+        yield first.column == current
 
 
 def _encode(values):
@@ -162,10 +194,9 @@ def _read(query, keys, values, offset, limit):
     """Up to `limit` rows after `offset` rows, phase by phase."""
     rows = []
     ordered = [key.order() for key in keys]
-    phases = _phases(keys, values)
-    for number, condition in enumerate(phases):
+    for condition in _phases(query, keys, values):
         phase = query if condition is None else query.where(condition)
-        if offset and number < len(phases) - 1:
+        if offset:
             # An old-style page number: skip whole phases by count (only page numbers pay).
             before = db.session.scalar(select(func.count()).select_from(phase.subquery()))
             if before <= offset:

@@ -1,10 +1,11 @@
 """The desk session's security rules on every page: idle timeout, the forced password change
 and second-factor enrolment, and the sign-in facts shown after signing in."""
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, logout_user
 
 from ..models.timestamps import as_aware
+from ..services.people.policy import policy_value
 from ..services.runtime import runtime
 
 SEEN = "seen_at"
@@ -38,12 +39,13 @@ def _check_page():
     if request.path.startswith("/api/") or not current_user.is_authenticated:
         return None
     now = _now()
-    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
+    minutes = policy_value("SESSION_IDLE_MINUTES")  # the security administrator's, or config
+    idle = minutes * 60
     if now - session.get(SEEN, 0) > idle:
         logout_user()
         session.clear()
         flash(_("You were signed out after %(n)d minutes without activity.",
-                n=current_app.config["SESSION_IDLE_MINUTES"]))
+                n=minutes))
         return redirect(url_for("auth.login", next=request.full_path
                                 if request.method == "GET" else None))
     session[SEEN] = now

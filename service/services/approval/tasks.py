@@ -57,9 +57,13 @@ def list_tasks(user, scope="queue", project_id=None, step=None, page=1, per_page
     return page_of(query, ordering, page, per_page, cursor)
 
 
+# Built once: an alias makes a proxy of every column of the tasks table, which cost a tenth of
+# a completion's time when it was made per call (bench/profile_completion.py).
+_TARGET = Task.__table__.alias("target")
+
+
 def _project_of_task(task_id):
-    target = Task.__table__.alias("target")
-    return select(target.c.project_id).where(target.c.id == task_id).scalar_subquery()
+    return select(_TARGET.c.project_id).where(_TARGET.c.id == task_id).scalar_subquery()
 
 
 def lock_project_of(task_id):

@@ -1,14 +1,15 @@
 """Desk sign-in sessions on the server: begun at sign-in, checked on every page, ended at
 sign-out. Every check of a browser session is `session_user`, so a further rule (an idle
 timeout, say) is added there once."""
+import datetime as dt
 import secrets
 
-from flask import current_app
 from sqlalchemy import delete, or_, update
 
 from ...extensions import db
 from ...models import BrowserSession, User
 from ..runtime import runtime
+from .policy import policy_value
 
 
 def _now():
@@ -16,7 +17,8 @@ def _now():
 
 
 def _lifetime():
-    return current_app.permanent_session_lifetime
+    # The security administrator's session lifetime, else SESSION_LIFETIME_HOURS.
+    return dt.timedelta(hours=policy_value("session_lifetime_hours"))
 
 
 def begin(user):

@@ -32,10 +32,11 @@ def _kinds(password):
 
 def password_problems(password, username):
     """What is wrong with `password` for the account `username`, one message each."""
-    password = password or ""
+    from .policy import policy_value
+    password, shortest = password or "", policy_value("password_min_length")
     problems = []
-    if len(password) < MIN_LENGTH:
-        problems.append(tr("at least %(n)d characters", n=MIN_LENGTH))
+    if len(password) < shortest:
+        problems.append(tr("at least %(n)d characters", n=shortest))
     if _kinds(password) < 3:
         problems.append(tr("at least three kinds of character: lower-case (or Chinese) "
                            "letters, upper-case letters, digits, other characters"))

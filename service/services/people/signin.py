@@ -16,6 +16,7 @@ from ..errors import Invalid, ServiceError, Unauthorized
 from ..records.audit import record
 from ..runtime import runtime
 from .passwords import tr
+from .policy import policy_value
 from .totp import totp_required_for, verify_code
 
 ADDRESS_WINDOW = dt.timedelta(minutes=15)
@@ -55,7 +56,8 @@ def _dummy_hash(method):
 
 
 def _setting(name):
-    return current_app.config[name]
+    # The security administrator's value where set, else the installation's (policy.py).
+    return policy_value(name)
 
 
 def security_of(user):

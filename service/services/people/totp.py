@@ -1,17 +1,17 @@
 """Time-based one-time codes (TOTP, RFC 6238) as the second factor, with pyotp."""
 import pyotp
-from flask import current_app
 
 from ..runtime import runtime
 
-#: Roles that must use a second factor when the installation sets TOTP_REQUIRED.
+#: Roles that must use a second factor when the policy sets TOTP_REQUIRED.
 TOTP_ROLES = ("admin", "system_admin", "security_admin", "audit_admin", "policy_staff")
 ISSUER = "征收审批"
 
 
 def totp_required_for(user):
     """Whether this official must sign in with a code."""
-    return bool(current_app.config.get("TOTP_REQUIRED")) and user.role in TOTP_ROLES
+    from .policy import policy_value
+    return bool(policy_value("TOTP_REQUIRED")) and user.role in TOTP_ROLES
 
 
 def new_secret():
