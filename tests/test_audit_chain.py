@@ -136,3 +136,41 @@ def test_upgrade_chains_the_rows_written_before(app, runner):
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "3 rows" in result.output
+
+
+def _savepoint_that_fails(action, **detail):
+    from service.services.records.audit import record
+    try:
+        with db.session.begin_nested():
+            record(action, **detail)
+            raise LookupError("this step fails")
+    except LookupError:
+        pass
+
+
+def test_rows_recorded_in_a_rolled_back_savepoint_are_not_in_the_trail(app, runner):
+    """A savepoint that rolls back takes its audit rows with it: the trail claims only what
+    happened. Rows recorded before it, and in savepoints released, commit with the rest."""
+    from sqlalchemy import select
+    from service.models import AuditEvent
+    from service.services.records.audit import record
+    with app.app_context():
+        record("savepoint_test", step="before")
+        _savepoint_that_fails("savepoint_test", step="rolled back")
+        with db.session.begin_nested():
+            record("savepoint_test", step="released")
+        try:  # a released savepoint inside one that rolls back goes with the outer one
+            with db.session.begin_nested():
+                with db.session.begin_nested():
+                    record("savepoint_test", step="inner, released")
+                raise LookupError("the outer step fails")
+        except LookupError:
+            pass
+        record("savepoint_test", step="after")
+        db.session.commit()
+        steps = [e.detail["step"] for e in db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action == "savepoint_test")
+            .order_by(AuditEvent.seq))]
+    assert steps == ["before", "released", "after"]
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 0 and "audit chain intact" in result.output, result.output

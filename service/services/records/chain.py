@@ -3,7 +3,8 @@
 Audit rows are buffered on the session (`buffer`) and appended just before the transaction
 commits: the chain head's row lock is then taken last and held only for the commit, so it
 never stands between two transactions' other locks (no deadlock) and parallel commits cannot
-fork the chain.
+fork the chain. The buffer follows savepoints: rows recorded inside one that rolls back are
+dropped with it, and rows are appended only when the outermost transaction commits.
 """
 import datetime as dt
 import hashlib
@@ -16,6 +17,7 @@ from ...extensions import db
 from ...models.audit import AuditChainHead, AuditEvent
 
 _PENDING = "audit_pending"
+_MARKS = "audit_savepoint_marks"
 HEAD = AuditChainHead.__table__
 HASHED = ("seq", "action", "actor_id", "project_id", "task_id", "at", "detail")
 
@@ -70,17 +72,41 @@ def append(session, rows):
 
 @sa_event.listens_for(Session, "before_commit")
 def _append_pending(session):
+    if session.get_nested_transaction() is not None:
+        # A savepoint released (this fires for those too): its rows wait for the outermost
+        # commit, or a later rollback of an enclosing savepoint would take rows recorded
+        # before that savepoint with it.
+        return
     rows = session.info.pop(_PENDING, None)
     if rows:
         session.flush()  # rows they refer to (projects, tasks) exist first
         append(session, rows)
 
 
+@sa_event.listens_for(Session, "after_transaction_create")
+def _mark_savepoint(session, transaction):
+    # How many rows were buffered when a savepoint began: if it rolls back, the rows recorded
+    # inside it describe work that did not happen, and the buffer is cut back to this length.
+    if transaction.nested:
+        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_PENDING, ()))
+
+
+@sa_event.listens_for(Session, "after_soft_rollback")
+def _drop_savepoint_rows(session, transaction):
+    # Fired for every rollback, a savepoint's included (also when its `with` block raises),
+    # after the transaction ended: so the marks are kept until the outermost one ends.
+    mark = session.info.get(_MARKS, {}).pop(transaction, None)
+    if mark is not None and _PENDING in session.info:
+        del session.info[_PENDING][mark:]
+
+
 @sa_event.listens_for(Session, "after_transaction_end")
 def _drop_pending(session, transaction):
-    # A rolled-back transaction's audit rows go with it (a committed one has none left).
+    # A rolled-back transaction's audit rows go with it (a committed one has none left); a
+    # released savepoint's rows stay for its outer transaction.
     if transaction.parent is None:
         session.info.pop(_PENDING, None)
+        session.info.pop(_MARKS, None)
 
 
 def head():
