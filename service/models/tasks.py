@@ -15,6 +15,9 @@ class Task(db.Model):
         # district's office, and the city-wide roles (no district).
         Index("ix_tasks_queue_due", "status", "role", "district", "due_at", "id"),
         Index("ix_tasks_role_due", "status", "role", "due_at", "id"),
+        # The same queues newest first (`sort=created`), read backwards.
+        Index("ix_tasks_queue_created", "status", "role", "district", "created_at", "id"),
+        Index("ix_tasks_role_created", "status", "role", "created_at", "id"),
         Index("ix_tasks_claimed", "claimed_by_id", "status", "due_at", "id"),
         Index("ix_tasks_due", "status", "due_at"),
         # A project's open statutory rows (household_id IS NULL), not its households' rows.
