@@ -113,6 +113,8 @@ class Config:
     # Logs: "json" (one object per line, with request id and official) or "text".
     LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # SpiffWorkflow's own loggers (spiff.*): a line per task state change at INFO.
+    SPIFF_LOG_LEVEL = os.environ.get("SPIFF_LOG_LEVEL", "WARNING")
     # /readyz fails when no scheduler process beat (every 30 s) for this many seconds.
     READY_HEARTBEAT_SECONDS = number("READY_HEARTBEAT_SECONDS", 180, minimum=31)
     METRICS_ENABLED = flag("METRICS_ENABLED", True)

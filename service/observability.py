@@ -148,6 +148,10 @@ def init_logging(app):
             root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
             # APScheduler logs every job run at INFO: one line per job per minute is noise.
             logging.getLogger("apscheduler").setLevel(logging.WARNING)
+            # SpiffWorkflow logs every task state change at INFO: several lines per completion
+            # that the audit trail records already, and 3% of a completion's time measured by
+            # py-spy on bench/http_completions.py. SPIFF_LOG_LEVEL=INFO brings them back.
+            logging.getLogger("spiff").setLevel(app.config.get("SPIFF_LOG_LEVEL", "WARNING"))
         app.logger.handlers.clear()  # Flask's own handler would print each record twice
         app.logger.propagate = True
     log = logging.getLogger("service.requests")
