@@ -2,6 +2,7 @@
 answer time for unknown users, password rules in both languages, expiry and the forced
 change, idle timeout, TOTP, and each administrator role limited to its own work."""
 import datetime as dt
+import re
 import statistics
 import time
 
@@ -118,6 +119,41 @@ def test_unknown_and_known_usernames_take_the_same_time(app, client):
     median("city_review", 3)  # warm-up
     known, unknown = median("city_review"), median("no_such_official")
     assert 0.5 < unknown / known < 2, (unknown, known)
+
+
+def _masked(text):
+    return re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "<time>", text)
+
+
+def _page_error(response):
+    return _masked(response.text.split('class="error" role="alert">')[1].split("<")[0])
+
+
+def test_a_lock_does_not_tell_which_usernames_exist(app, clock):
+    """Five wrong passwords for an official, for a username no account has and for a disabled
+    account: each gets the same refusals, then the same 423 lock answer for the same time, on
+    the API and the page; after the lock runs out, the same 401 again."""
+    assert app.test_cli_runner().invoke(
+        args=["users", "disable", "jingkou_gov", "--reason", "调离"]).exit_code == 0
+    names = ("jingkou_office", "no_such_official", "jingkou_gov")
+    clients, answers = {}, {}
+    for number, name in enumerate(names):
+        client = clients[name] = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"10.0.0.{number + 1}"  # no address slow-down
+        refusals = [_token(client, name, "wrong-Pass-1") for _ in range(5)]
+        api, page = _token(client, name, "wrong-Pass-1"), _page_login(client, name, "x")
+        answers[name] = [[(r.status_code, r.json) for r in refusals], api.status_code,
+                         {**api.json, "message": _masked(api.json["message"])},
+                         page.status_code, _page_error(page)]
+    clock.advance(minutes=15, seconds=1)
+    for name in names:
+        after = _token(clients[name], name, "wrong-Pass-1")
+        answers[name] += [after.status_code, after.json]
+    known = answers["jingkou_office"]
+    assert known[1] == 423 and known[3] == 423 and "<time>" in known[2]["message"]
+    assert known[0][0][0] == 401 and known[5] == 401
+    assert answers["no_such_official"] == known
+    assert answers["jingkou_gov"] == known
 
 
 @pytest.mark.parametrize("lang, expected", [

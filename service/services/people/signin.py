@@ -2,6 +2,7 @@
 work (and time) for unknown and known usernames, second factor, password age. Every refusal
 and every lock is an audit event."""
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -96,22 +97,63 @@ def _address_failed(address, now, via):
         record("sign_in_slowed", address=address, failures=row.failures, seconds=wait, via=via)
 
 
+def _unknown_name(username):
+    """The throttle row that counts failures for a username no account has. Keyed by a digest
+    (the address column holds 64 characters; a username may be any text typed)."""
+    key = "user:" + hashlib.sha256((username or "").encode("utf-8")).hexdigest()[:40]
+    return db.session.get(SigninThrottle, key) or SigninThrottle(
+        address=key, failures=0, last_failure_at=runtime().clock.now_naive())
+
+
+def _lock_of(user, username):
+    """(row, counter name, lock name) of what counts failures for this username: the
+    account's security row, or for a username no account has, a throttle row of its own.
+    Unknown usernames count and lock as accounts do, so a lock does not tell which exist."""
+    if user is not None:
+        return security_of(user), "failed_count", "locked_until"
+    return _unknown_name(username), "failures", "blocked_until"
+
+
 def _refuse(user, username, address, now, via, reason):
-    """Count a failed try against the address (and the account), audit it, commit, refuse."""
+    """Count a failed try against the address and the account (or the unknown username),
+    audit it, commit, refuse."""
     _address_failed(address, now, via)
     locked = None
-    if user is not None and reason == "password":
-        sec = security_of(user)
-        sec.failed_count += 1
-        if sec.failed_count >= _setting("SIGNIN_MAX_FAILURES"):
-            locked = sec.locked_until = now + dt.timedelta(minutes=_setting("SIGNIN_LOCK_MINUTES"))
+    row, count, lock = _lock_of(user, username)
+    setattr(row, count, getattr(row, count) + 1)
+    if getattr(row, count) >= _setting("SIGNIN_MAX_FAILURES"):
+        locked = now + dt.timedelta(minutes=_setting("SIGNIN_LOCK_MINUTES"))
+        setattr(row, lock, locked)
+    if user is None:
+        row.last_failure_at = now
+        db.session.add(row)
     record("sign_in_failed", user, username=(username or "")[:80], address=address, via=via,
            reason=reason)
     if locked is not None:
-        record("account_locked", user, username=user.username, until=locked.isoformat(),
-               address=address)
+        record("account_locked", user, username=(username or "")[:80],
+               until=locked.isoformat(), address=address, **({} if user else {"known": False}))
     db.session.commit()
     raise Unauthorized(tr("Wrong username or password."))
+
+
+def _check_lock(user, username, address, now, via, reason):
+    """Refuse (423) while the account, or the unknown username, is locked; a lock that ran
+    out is lifted with its count."""
+    row, count, lock = _lock_of(user, username)
+    until = getattr(row, lock)
+    if until is None:
+        return
+    if until <= now:
+        setattr(row, lock, None)
+        setattr(row, count, 0)  # the lock ran out
+        return
+    _address_failed(address, now, via)
+    record("sign_in_failed", user, username=(username or "")[:80], address=address, via=via,
+           reason=reason)
+    db.session.commit()
+    raise AccountLocked(tr("This account is locked after repeated failed sign-ins "
+                           "until %(until)s; a security administrator can unlock it.",
+                           until=_local(until)))
 
 
 def _password_expired(user, sec, now):
@@ -140,20 +182,15 @@ def sign_in(username, password, address, code=None, via="page"):
     # of the answer must not tell which.
     right = check_password_hash(user.password_hash if user else _dummy_hash(method),
                                 password or "")
-    if user is None or not user.active:
-        _refuse(None if user is None else user, username, address, now, via,
-                "unknown" if user is None else "disabled")
+    # Unknown usernames and disabled accounts are refused as a wrong password is, and lock
+    # after as many tries for as long: the answers do not tell which usernames exist.
+    if user is None:
+        _check_lock(None, username, address, now, via, "unknown")
+        _refuse(None, username, address, now, via, "unknown")
+    _check_lock(user, username, address, now, via, "locked" if user.active else "disabled")
+    if not user.active:
+        _refuse(user, username, address, now, via, "disabled")
     sec = security_of(user)
-    if sec.locked_until is not None:
-        if sec.locked_until > now:
-            _address_failed(address, now, via)
-            record("sign_in_failed", user, username=user.username, address=address, via=via,
-                   reason="locked")
-            db.session.commit()
-            raise AccountLocked(tr("This account is locked after repeated failed sign-ins "
-                                   "until %(until)s; a security administrator can unlock it.",
-                                   until=_local(sec.locked_until)))
-        sec.locked_until, sec.failed_count = None, 0  # the lock ran out
     if not right:
         _refuse(user, username, address, now, via, "password")
     if sec.totp_enabled:
