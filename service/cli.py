@@ -127,6 +127,8 @@ def register(app):
 
     from .cli_audit import audit_group
     app.cli.add_command(audit_group)
+    from .cli_security import security_group
+    app.cli.add_command(security_group)
     from . import cli_ops, cli_org
     cli_org.register(app)
     cli_ops.register(app)

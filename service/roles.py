@@ -21,6 +21,8 @@ SYSTEM_ADMIN_ROLES = ("admin", "system_admin")
 SECURITY_ADMIN_ROLES = ("security_admin",)
 #: reads the audit trail and its verification; changes nothing
 AUDIT_ADMIN_ROLES = ("audit_admin",)
+#: the three administrators' roles: only the security administrator gives or takes them
+ADMINISTRATOR_ROLES = SYSTEM_ADMIN_ROLES + SECURITY_ADMIN_ROLES + AUDIT_ADMIN_ROLES
 LANE_ROLES = ("district_office", "city_review", "district_government", "finance", "joint_review")
 DISTRICT_ROLES = tuple(k for k, v in ROLES.items() if v["district"])
 RULE_EDITOR_ROLES = ("policy_staff", "admin")

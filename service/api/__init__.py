@@ -23,3 +23,6 @@ def register(api, csrf):
     from . import security_audit
     csrf.exempt(security_audit.blp)
     api.register_blueprint(security_audit.blp)
+    from . import security_policy
+    csrf.exempt(security_policy.blp)
+    api.register_blueprint(security_policy.blp)

@@ -54,7 +54,8 @@ class OfficialSchema(Schema):
 class NewOfficialSchema(Schema):
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    role = fields.String(required=True, validate=validate.OneOf(list(ROLES)))
+    role = fields.String(required=True, validate=validate.OneOf(list(ROLES)), metadata={
+        "description": "any but an administrator's (the security administrator gives those)"})
     display_name = fields.String(load_default="", validate=validate.Length(max=120))
     email = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     district = fields.String(load_default=None, allow_none=True,
@@ -65,7 +66,11 @@ class NewOfficialSchema(Schema):
 
 
 class ChangeOfficialSchema(Schema):
-    role = fields.String(validate=validate.OneOf(list(ROLES)))
+    # Kept so clients get a clear 403 (the security administrator assigns roles), not
+    # "unknown field"; the official's own role is accepted unchanged.
+    role = fields.String(validate=validate.OneOf(list(ROLES)), metadata={
+        "description": "the current role only; PUT /security/accounts/{username}/role "
+                       "changes it (security administrator)"})
     display_name = fields.String(validate=validate.Length(max=120))
     email = fields.String(allow_none=True, validate=validate.Length(max=200))
     district = fields.String(allow_none=True, metadata={"description": "code or Chinese name"})
@@ -195,11 +200,12 @@ def add_official(body):
 @blp.arguments(ChangeOfficialSchema())
 @blp.response(200, ChangeResultSchema)
 def change_official(query, body, username):
-    """Change name, e-mail, role or office; claimed tasks the official can no longer act on
-    go back to their office's queue (with ?dry_run=true: only listed)."""
+    """Change name, e-mail or office (a role change: 403, the security administrator's);
+    claimed tasks the official can no longer act on go back to their office's queue (with
+    ?dry_run=true: only listed)."""
     _administrator()
     if query["dry_run"]:
-        preview = officials.preview_change(username, body)
+        preview = officials.preview_change(username, body, actor=g.user)
         return {"official": preview["official"], "dry_run": True,
                 "released": [t.id for t in preview["released"]]}
     result = officials.change_official(username, body, actor=g.user)

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import Schema, fields, validate
 
-from ..roles import ROLES
+from ..roles import ADMINISTRATOR_ROLES, ROLES
 from ..services.errors import Invalid, NotFound
 from ..services.organisation import officials, places
 from ..services.organisation.access import ORGANISATION_ROLES, may_manage_organisation
@@ -35,13 +35,16 @@ class StreetFormSchema(PlaceFormSchema):
 class OfficialFormSchema(Schema):
     display_name = fields.String(load_default="", validate=validate.Length(max=120))
     email = fields.String(load_default="", validate=validate.Length(max=200))
-    role = fields.String(required=True, validate=validate.OneOf(list(ROLES)))
+    # The page no longer offers a role change (the security administrator's); a role sent
+    # anyway must be the official's own, else the service answers 403.
+    role = fields.String(validate=validate.OneOf(list(ROLES)))
     district = fields.String(load_default="", validate=validate.Length(max=100))
     department = fields.String(load_default="", validate=validate.Length(max=100))
     street = fields.String(load_default="", validate=validate.Length(max=100))
 
 
 class NewOfficialFormSchema(OfficialFormSchema):
+    role = fields.String(required=True, validate=validate.OneOf(list(ROLES)))
     username = fields.String(required=True, validate=validate.Length(min=1, max=80))
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
@@ -55,8 +58,9 @@ class PasswordFormSchema(Schema):
 
 
 def _choices():
+    # Administrators' roles are the security administrator's to give.
     return {"districts": places.list_districts(), "departments": places.list_departments(),
-            "roles": ROLES}
+            "roles": {k: v for k, v in ROLES.items() if k not in ADMINISTRATOR_ROLES}}
 
 
 @bp.route("/org")
@@ -138,7 +142,8 @@ def import_users():
 
 @bp.route("/users/<username>")
 def user(username):
-    """One official: edit, change role or office, reset the password, disable or enable."""
+    """One official: edit, change office, reset the password, disable or enable (the role is
+    shown; the security administrator changes it)."""
     try:
         found = officials.get_official(username)
     except NotFound:
@@ -157,7 +162,7 @@ def change_user(username):
         return redirect(url_for(".user", username=username))
     if request.form.get("confirm") != "1":
         try:
-            preview = officials.preview_change(username, values)
+            preview = officials.preview_change(username, values, actor=current_user)
         except NotFound:
             abort(404)
         except Invalid as exc:

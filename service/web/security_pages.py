@@ -82,15 +82,13 @@ def _enrol(secret, code):
 @bp.route("/admin/security")
 @login_required
 def accounts_page():
-    """Accounts' lock state and second factors; the policies in force (security admin)."""
+    """Accounts' lock state, second factors and roles; the password and session policies,
+    editable (security admin; the forms post to security_policy_pages)."""
     _only(SECURITY_ADMIN_ROLES)
-    from flask import current_app
-    names = ("SIGNIN_MAX_FAILURES", "SIGNIN_LOCK_MINUTES", "SIGNIN_ADDRESS_FREE_FAILURES",
-             "PASSWORD_MAX_AGE_DAYS", "SESSION_IDLE_MINUTES", "PERMANENT_SESSION_LIFETIME",
-             "TOTP_REQUIRED")
+    from .security_policy_pages import page_context
     return render_template("security/accounts.html",
                            rows=security_admin.accounts_overview(current_user),
-                           policy=[(n, current_app.config.get(n)) for n in names])
+                           **page_context())
 
 
 @bp.route("/admin/security/<username>/unlock", methods=["POST"])
@@ -137,8 +135,9 @@ def audit_page():
 
 def register(app):
     """The blueprint, its menu entries, and where the separated administrators land."""
-    from . import desk_home, helpers
+    from . import desk_home, helpers, security_policy_pages
     app.register_blueprint(bp)
+    security_policy_pages.register(app)
     for entry in (("security.accounts_page", "Account security", SECURITY_ADMIN_ROLES),
                   ("security.audit_page", "Audit trail", AUDIT_ADMIN_ROLES)):
         if entry not in helpers.NAV:

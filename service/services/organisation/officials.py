@@ -1,5 +1,6 @@
-"""Officials as an administrator manages them: list, add, change role or office (the tasks
-they hold are shown before and released after, audited), import from an XLSX sheet.
+"""Officials as an administrator manages them: list, add, change office (the tasks they hold
+are shown before and released after, audited), import from an XLSX sheet. Roles are the
+security administrator's (people/roles_admin.py); the command line may still change them.
 
 Passwords, disabling and enabling go through people.accounts / people.users, where the
 password rules live.
@@ -10,10 +11,11 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Street, Task, User
-from ...roles import ROLES, may_act_on
+from ...roles import ADMINISTRATOR_ROLES, ROLES, SECURITY_ADMIN_ROLES, may_act_on
 from ...textcheck import bad_text
-from ..errors import Invalid, NotFound
+from ..errors import Forbidden, Invalid, NotFound
 from ..approval.tasks import lock_claimed_rows
+from ..people.passwords import tr
 from ..people.users import EMAIL, check_user_fields, create_user
 from ..records.audit import record
 from .places import resolve
@@ -41,7 +43,21 @@ def list_officials(district=None, role=None, active=None):
     return db.session.scalars(query).all()
 
 
-def _office(values):
+def _refuse_role(actor, role, current=None):
+    """Only the security administrator (or the command line, actor None) changes a role or
+    gives an administrator's role; a system administrator may create officials of the
+    others."""
+    if actor is None or actor.role in SECURITY_ADMIN_ROLES or role in (None, current):
+        return
+    if current is not None:
+        raise Forbidden(tr("roles are changed by the security administrator (account security "
+                           "page, PUT /api/v1/security/accounts/<username>/role)"))
+    if role in ADMINISTRATOR_ROLES:
+        raise Forbidden(tr("only the security administrator gives an administrator's role "
+                           "(%(role)s)", role=role))
+
+
+def resolve_office(values):
     """Resolve names to codes and check the combination; (office dict, errors)."""
     errors, office = {}, {"role": values.get("role")}
     for kind in ("district", "department", "street"):
@@ -74,21 +90,24 @@ def held_tasks(user, office):
     return [t for t in claimed_tasks(user) if not may_act_on(future, t)]
 
 
-def preview_change(username, values):
-    """What a change of role or office would do, before it is made: the new office (codes)
-    and the claimed tasks that would go back to their office's queue."""
+def preview_change(username, values, actor=None):
+    """What a change of office would do, before it is made: the new office (codes) and the
+    claimed tasks that would go back to their office's queue."""
     user = get_official(username)
-    office, errors = _office({k: values.get(k, getattr(user, k)) for k in OFFICE_FIELDS})
+    _refuse_role(actor, values.get("role"), user.role)
+    office, errors = resolve_office(
+        {k: values.get(k, getattr(user, k)) for k in OFFICE_FIELDS})
     if errors:
         raise Invalid("the official cannot be changed", errors=errors)
     return {"official": user, "office": office, "released": held_tasks(user, office)}
 
 
 def change_official(username, values, actor=None):
-    """Change an official's name, e-mail, role or office in one transaction. Claimed tasks
-    they may no longer act on go back to their office's queue (each release audited).
-    Returns {"official", "released"}."""
+    """Change an official's name, e-mail or office (role: command line only) in one
+    transaction. Claimed tasks they may no longer act on go back to their office's queue
+    (each release audited). Returns {"official", "released"}."""
     user = get_official(username)
+    _refuse_role(actor, values.get("role"), user.role)
     errors = {}
     for name in ("display_name", "email"):
         if name in values and values[name] is not None and bad_text(values[name]):
@@ -96,20 +115,13 @@ def change_official(username, values, actor=None):
     email = values.get("email")
     if email and "email" not in errors and not EMAIL.fullmatch(email):
         errors["email"] = ["not an e-mail address (name@host)"]
-    office, office_errors = _office({k: values.get(k, getattr(user, k)) for k in OFFICE_FIELDS})
+    office, office_errors = resolve_office(
+        {k: values.get(k, getattr(user, k)) for k in OFFICE_FIELDS})
     errors.update(office_errors)
     if errors:
         raise Invalid("the official cannot be changed", errors=errors)
     before = {k: getattr(user, k) for k in OFFICE_FIELDS + ("display_name", "email")}
-    # Locked like disable_user: a completion in flight commits first or finds the claim gone.
-    lock_claimed_rows(user.id)  # their projects' rows first, the order completions take
-    released = held_tasks(user, office)
-    for task in released:
-        task.claimed_by_id, task.claimed_at = None, None
-        record("release", actor, task.project, task, step=task.step, official=username,
-               reason="official moved")
-    for key, value in office.items():
-        setattr(user, key, value or None)
+    released = move_official(user, office, actor)
     if values.get("display_name"):
         user.display_name = values["display_name"].strip()
     if "email" in values:
@@ -121,6 +133,22 @@ def change_official(username, values, actor=None):
     return {"official": user, "released": released}
 
 
+def move_official(user, office, actor):
+    """Give `user` the office (role, district, department, street codes); the claimed tasks
+    they may no longer act on go back to their office's queue, each release audited. The
+    caller audits the change and commits; returns the released tasks."""
+    # Locked like disable_user: a completion in flight commits first or finds the claim gone.
+    lock_claimed_rows(user.id)  # their projects' rows first, the order completions take
+    released = held_tasks(user, office)
+    for task in released:
+        task.claimed_by_id, task.claimed_at = None, None
+        record("release", actor, task.project, task, step=task.step, official=user.username,
+               reason="official moved")
+    for key, value in office.items():
+        setattr(user, key, value or None)
+    return released
+
+
 def add_official(values, actor=None):
     """Add one official (district/department/street by code or Chinese name)."""
     user = _create(values, actor)
@@ -129,7 +157,8 @@ def add_official(values, actor=None):
 
 
 def _create(values, actor):
-    office, errors = _office(values)
+    _refuse_role(actor, values.get("role"))
+    office, errors = resolve_office(values)
     if errors:
         raise Invalid("the user cannot be created", errors=errors)
     user = create_user((values.get("username") or "").strip(), values.get("password") or "",
@@ -178,6 +207,8 @@ def import_officials(stream, actor=None):
         try:
             with db.session.begin_nested():
                 created.append(_create(values, actor))
+        except Forbidden as exc:  # an administrator's role: named on its row like the rest
+            errors[f"row {number} role"] = [exc.message]
         except Invalid as exc:
             for field, problems in (exc.errors or {"row": [exc.message]}).items():
                 errors[f"row {number} {field}"] = problems

@@ -1,0 +1,89 @@
+"""The security administrator's roles and password and session policies (issue 18), beside
+the account unlocks of security_audit.py."""
+from flask import g
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from ..roles import ROLES, SECURITY_ADMIN_ROLES
+from ..services.people import policy, roles_admin, security_admin
+from .security import BEARER, auth_required
+
+blp = Blueprint("security_policy", __name__, url_prefix="/api/v1",
+                description="Roles and the password and session policies (security "
+                            "administrator)")
+
+
+class RoleSchema(Schema):
+    role = fields.String(required=True, validate=validate.OneOf(list(ROLES)))
+    district = fields.String(allow_none=True, validate=validate.Length(max=100), metadata={
+        "description": "code or Chinese name; when left out, kept where the role admits it"})
+    department = fields.String(allow_none=True, validate=validate.Length(max=100), metadata={
+        "description": "code or Chinese name; when left out, kept for joint review"})
+
+
+class RoleResultSchema(Schema):
+    username = fields.String()
+    role = fields.String()
+    district = fields.String(allow_none=True)
+    department = fields.String(allow_none=True)
+    street = fields.String(allow_none=True)
+    released = fields.List(fields.Integer(), metadata={
+        "description": "ids of claimed tasks back in their office's queue"})
+
+
+class PolicyItemSchema(Schema):
+    name = fields.String()
+    label = fields.String()
+    value = fields.Raw(metadata={"description": "in force: the value set, else the default"})
+    default = fields.Raw(metadata={"description": "the installation's (environment)"})
+    source = fields.String(metadata={"description": "set or default"})
+    minimum = fields.Integer(allow_none=True)
+    maximum = fields.Integer(allow_none=True)
+    flag = fields.Boolean()
+    changed_at = fields.DateTime(allow_none=True)
+    changed_by = fields.String(allow_none=True)
+
+
+# One optional field per policy; null puts it back to the installation's default.
+PolicyChangeSchema = Schema.from_dict({
+    name: fields.Boolean(allow_none=True) if item.flag
+    else fields.Integer(strict=True, allow_none=True)
+    for name, item in policy.POLICIES.items()}, name="PolicyChangeSchema")
+
+
+
+@blp.route("/security/accounts/<username>/role", methods=["PUT"])
+@auth_required
+@blp.doc(security=BEARER)
+@blp.arguments(RoleSchema())
+@blp.response(200, RoleResultSchema)
+def assign_role(body, username):
+    """Give an official a role (security administrator; not their own); claimed tasks the
+    new role cannot act on go back to their office's queue; audited."""
+    given = {k: body[k] for k in ("district", "department") if k in body}
+    result = roles_admin.assign_role(username[:80], body["role"], given, g.user)
+    user = result["official"]
+    return {"username": user.username, "role": user.role, "district": user.district,
+            "department": user.department, "street": user.street,
+            "released": [t.id for t in result["released"]]}
+
+
+@blp.route("/security/policy", methods=["GET"])
+@auth_required
+@blp.doc(security=BEARER)
+@blp.response(200, PolicyItemSchema(many=True))
+def get_policy():
+    """The password and session policies in force, with their defaults (security admin)."""
+    security_admin.require(g.user, SECURITY_ADMIN_ROLES, "see the security policies")
+    return policy.policy()
+
+
+@blp.route("/security/policy", methods=["PUT"])
+@auth_required
+@blp.doc(security=BEARER)
+@blp.arguments(PolicyChangeSchema())
+@blp.response(200, PolicyItemSchema(many=True))
+def put_policy(body):
+    """Change password and session policies (security administrator; 422 per field; audited);
+    a policy left out stays, null puts it back to the installation's default."""
+    return policy.set_policy(body, g.user)
