@@ -5,8 +5,10 @@ from flask_babel import format_datetime, gettext as _
 from flask_login import current_user, logout_user
 
 from ..models.timestamps import as_aware
+from ..services.people import browser_sessions
 from ..services.people.policy import policy_value
 from ..services.runtime import runtime
+from ..sessions import SESSION_ID
 
 SEEN = "seen_at"
 MUST_CHANGE = "must_change_password"
@@ -36,12 +38,18 @@ def start_session(result):
 
 
 def _check_page():
-    if request.path.startswith("/api/") or not current_user.is_authenticated:
+    if request.path.startswith("/api/"):
+        return None
+    # The idle rule is the server's (browser_sessions.session_user): a session unused too long
+    # loads no official, whatever time its cookie carries. Here the page says why.
+    if not current_user.is_authenticated and \
+            not browser_sessions.ended_idle(session.get(SESSION_ID)):
         return None
     now = _now()
     minutes = policy_value("SESSION_IDLE_MINUTES")  # the security administrator's, or config
     idle = minutes * 60
-    if now - session.get(SEEN, 0) > idle:
+    # The cookie's own time as well: never older than the server's record, so not what decides.
+    if not current_user.is_authenticated or now - session.get(SEEN, 0) > idle:
         logout_user()
         session.clear()
         flash(_("You were signed out after %(n)d minutes without activity.",
