@@ -23,6 +23,9 @@ def register(api, csrf):
     from . import security_audit
     csrf.exempt(security_audit.blp)
     api.register_blueprint(security_audit.blp)
+    from . import account_totp
+    csrf.exempt(account_totp.blp)
+    api.register_blueprint(account_totp.blp)
     from . import security_policy
     csrf.exempt(security_policy.blp)
     api.register_blueprint(security_policy.blp)

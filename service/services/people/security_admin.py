@@ -11,7 +11,7 @@ from ..records.audit import record
 from ..runtime import runtime
 from .passwords import tr
 from .signin import security_of
-from .totp import verify_code
+from .totp import new_secret, provisioning_uri, qr_png, verify_code
 
 
 def require(actor, roles, what):
@@ -79,6 +79,30 @@ def enrol_totp(user, secret, code):
     sec.totp_secret, sec.totp_enabled, sec.totp_last_step = secret, True, step
     record("totp_enrol", user, username=user.username)
     return user
+
+
+def _not_enrolled(user):
+    # Over the API, only a first authenticator: a bearer token alone (kept by scripts, long
+    # lived) must not be enough to replace the one an official signs in with.
+    if security_of(user).totp_enabled:
+        raise Conflict(tr("an authenticator is already enrolled; a security administrator "
+                          "resets it before another is enrolled"))
+
+
+def begin_totp(user):
+    """A new secret for the official's own authenticator with its otpauth:// link and QR code;
+    nothing is kept: the secret comes back with the first code (`confirm_totp`)."""
+    _not_enrolled(user)
+    secret = new_secret()
+    return {"secret": secret, "otpauth_uri": provisioning_uri(secret, user.username),
+            "qr_png": qr_png(secret, user.username)}
+
+
+def confirm_totp(user, secret, code):
+    """Enrol the authenticator of `secret` with a first code from it (409 when one is
+    enrolled, 422 on a wrong code); audited `totp_enrol`."""
+    _not_enrolled(user)
+    return enrol_totp(user, secret, code)
 
 
 AUDIT_READERS = AUDIT_ADMIN_ROLES

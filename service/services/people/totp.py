@@ -24,6 +24,12 @@ def provisioning_uri(secret, username):
     return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
 
 
+def qr_png(secret, username):
+    """The QR code of the otpauth:// link, as a PNG data URI (for an <img> or a file)."""
+    import segno
+    return segno.make(provisioning_uri(secret, username), error="m").png_data_uri(scale=4)
+
+
 def verify_code(secret, code, last_step=None):
     """The 30-second step `code` is right for (one step of clock drift either way), or None;
     a step at or before `last_step` is refused, so an overheard code is good once."""
