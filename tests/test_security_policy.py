@@ -244,3 +244,17 @@ def test_the_system_administrators_page_shows_the_role_read_only(app, client):
         "street": "", "display_name": "京口区政府办", "email": ""})
     assert renamed.status_code == 302
     assert _role(app, "jingkou_gov") == "district_government"
+
+
+def test_session_lifetime_and_second_factor_follow_the_policy(app, client, clock, as_user):
+    security = as_user("security_admin")
+    assert security.put(POLICY, json={"session_lifetime_hours": 1, "totp_required": True}) \
+        .status_code == 200
+    # Policy staff must now enrol an authenticator before the API gives them a token.
+    assert _token(app.test_client(), "policy").status_code == 403
+    assert _page_login(client, "jingkou_office").status_code == 302
+    clock.advance(minutes=50)
+    assert client.get("/desk/queue").status_code == 200
+    clock.advance(minutes=11)  # 61 minutes after signing in, though active 11 minutes ago
+    ended = client.get("/desk/queue")
+    assert ended.status_code == 302 and "/login" in ended.headers["Location"]
