@@ -71,6 +71,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # The remote address as the proxy saw it, the request, status, size, time in microseconds.
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(B)s %(D)sus'
 
+# gunicorn's own lines (worker boots, timeouts, the access log) as JSON objects like the
+# service's (LOG_FORMAT=json, the default), so the log collector reads one format.
+if os.environ.get("LOG_FORMAT", "json") == "json":
+    from service.jsonlog import gunicorn_logging
+    logconfig_dict = gunicorn_logging(loglevel, access=accesslog is not None)
+
 proc_name = "resettlement-approval"
 
 # gunicorn's control socket (`gunicornc`) sits at one path per account by default, which a

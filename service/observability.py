@@ -5,7 +5,6 @@ every server start by gunicorn.conf.py): every worker writes its counters there 
 worker answers /metrics adds them up. Figures from the database (open and overdue tasks by
 district, scheduler lag, outbox backlog) are computed at the scrape instead.
 """
-import json
 import logging
 import os
 import re
@@ -15,6 +14,8 @@ import uuid
 from flask import g, has_request_context, request
 from prometheus_client import CollectorRegistry, Counter
 from prometheus_client.core import GaugeMetricFamily
+
+from .jsonlog import JsonLines
 
 #: completed tasks by step (the `task_completing` signal: the completing UPDATE is being made)
 COMPLETIONS = Counter("approval_task_completions_total", "Tasks completed, by step", ["step"],
@@ -99,21 +100,6 @@ def init_metrics(app):
 def _count_completion(task, now=None, **kwargs):
     COMPLETIONS.labels(step=task.step).inc()
     return {}
-
-
-class JsonLines(logging.Formatter):
-    """One JSON object per line: time, level, logger, message, request id, official."""
-
-    def format(self, record):
-        line = {"time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"), "level": record.levelname,
-                "logger": record.name, "message": record.getMessage(), "pid": record.process}
-        for key in ("request_id", "user", "method", "path", "status", "duration_ms"):
-            value = getattr(record, key, None)
-            if value is not None:
-                line[key] = value
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False)
 
 
 class RequestContext(logging.Filter):

@@ -103,3 +103,31 @@ def test_one_command_runs_the_workers_and_the_scheduler_and_becomes_ready(tmp_pa
                                                     capture_output=True).returncode == 0:
             os.killpg(process.pid, signal.SIGKILL)
         log.close()
+
+
+def test_gunicorn_writes_every_line_as_json(tmp_path):
+    """The log collector reads one format: gunicorn's own lines (start, workers booting, the
+    access log, a worker killed and replaced) are JSON objects like the service's request lines."""
+    import json
+    config = make_config(tmp_path)
+    shutdown(seeded_app(config))
+    server = Server(tmp_path, workers=1, database_url=config.SQLALCHEMY_DATABASE_URI)
+    server.env.update(GUNICORN_ACCESS_LOG="-", GUNICORN_LOG_LEVEL="info", LOG_FORMAT="json")
+    server.start()
+    try:
+        assert request(server.port, "GET", "/healthz")[0] == 200
+        first = server.workers()
+        server.kill_worker(first[0])
+        server.wait_for(lambda: server.workers() and server.workers() != first)
+        server.wait_for(lambda: request(server.port, "GET", "/healthz")[0] == 200)
+    finally:
+        server.stop()
+    lines = [line for line in server.log.read_text().splitlines() if line.strip()]
+    records = [json.loads(line) for line in lines]  # fails on any line that is not JSON
+    loggers = {r["logger"] for r in records}
+    assert {"gunicorn.error", "gunicorn.access", "service.requests"} <= loggers, loggers
+    assert any("Booting worker" in r["message"] for r in records)
+    assert any(r["logger"] == "gunicorn.access" and "/healthz" in r["message"] for r in records)
+    # each request once from the service, once in the access log: nothing written twice
+    service_lines = [r for r in records if r["logger"] == "service.requests"]
+    assert len({r["request_id"] for r in service_lines}) == len(service_lines)
