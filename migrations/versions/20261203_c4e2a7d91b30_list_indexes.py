@@ -1,6 +1,6 @@
 """Indexes matching the lists' filters and orders (issue 20): the escalation list by level,
 then oldest first (open items apart, partial), the audit list by action, official and project
-in chain order, and the work queues newest first
+in chain order, the household register across projects, and the work queues newest first
 
 Revision ID: c4e2a7d91b30
 Revises: b3d9f1a2c6e8
@@ -40,6 +40,8 @@ def upgrade():
         batch_op.create_index('ix_audit_action_seq', ['action', 'seq'], unique=False)
         batch_op.create_index('ix_audit_actor_seq', ['actor_id', 'seq'], unique=False)
         batch_op.create_index('ix_audit_project_seq', ['project_id', 'seq'], unique=False)
+    with op.batch_alter_table('households', schema=None) as batch_op:
+        batch_op.create_index('ix_households_number', ['number', 'id'], unique=False)
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.create_index('ix_tasks_queue_created',
                               ['status', 'role', 'district', 'created_at', 'id'], unique=False)
@@ -51,6 +53,8 @@ def downgrade():
     with op.batch_alter_table('tasks', schema=None) as batch_op:
         batch_op.drop_index('ix_tasks_role_created')
         batch_op.drop_index('ix_tasks_queue_created')
+    with op.batch_alter_table('households', schema=None) as batch_op:
+        batch_op.drop_index('ix_households_number')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_project_seq')
         batch_op.drop_index('ix_audit_actor_seq')

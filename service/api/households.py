@@ -2,7 +2,6 @@
 import io
 
 from flask import g, send_file
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from ..converters import LARGEST_ID
@@ -11,6 +10,7 @@ from ..models.households import STATUSES
 from ..services.households import bulk, register, signing, views
 from ..services.households.access import project_for_office
 from .deskschemas import AttachmentSchema, UploadFileSchema
+from .paged import Blueprint, cursor_field, set_page
 from .schemas import AuditEventSchema, LocalDateTime, TaskSchema, Trimmed
 from .security import BEARER, auth_required
 
@@ -36,6 +36,7 @@ class HouseholdQuerySchema(Schema):
     q = fields.String(validate=validate.Length(max=100),
                       metadata={"description": "household number, head of household, address"})
     building = fields.String(validate=validate.Length(max=40))
+    cursor = cursor_field()
 
 
 class HouseholdSchema(Schema):
@@ -147,10 +148,10 @@ def template(project_id):
 @blp.paginate()
 def index(query, pagination_parameters, project_id):
     """The project's register; ID numbers and phones masked."""
-    rows, total = views.list_households(g.user, project_id, page=pagination_parameters.page,
-                                        per_page=pagination_parameters.page_size, **query)
-    pagination_parameters.item_count = total
-    return rows
+    found = views.list_households(g.user, project_id, page=pagination_parameters.page,
+                                  per_page=pagination_parameters.page_size, **query)
+    set_page(pagination_parameters, found)
+    return found.rows
 
 
 @blp.route("/households/<int:household_id>", methods=["GET"])

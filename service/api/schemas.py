@@ -53,6 +53,9 @@ class TaskQuerySchema(Schema):
     scope = fields.String(load_default="queue", validate=validate.OneOf(["queue", "mine", "done"]))
     project_id = fields.Integer(validate=validate.Range(min=1, max=LARGEST_ID))
     step = fields.String()
+    sort = fields.String(load_default="due", validate=validate.OneOf(["due", "created"]),
+                         metadata={"description": "due: due first, undated last (default); "
+                                   "created: newest first (the done tab: latest completed)"})
     cursor = cursor_field()
 
 

@@ -1,15 +1,18 @@
 """The security administrator's calls (unlock, second-factor reset) and the audit
 administrator's (the trail and its verification; read only)."""
+import json
+
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
 from ..extensions import db
-from ..models import AuditEvent, User
 from ..roles import AUDIT_ADMIN_ROLES
 from ..services.people import security_admin
+from ..services.records.audit_list import list_events
 from ..services.records.chain_check import heads_file, read_heads, verify
+from .paged import cursor_field
+from ..converters import LARGEST_ID
 from .security import BEARER, auth_required
 
 blp = Blueprint("security_audit", __name__, url_prefix="/api/v1",
@@ -44,8 +47,10 @@ class VerifySchema(Schema):
 class EventQuerySchema(Schema):
     action = fields.String(validate=validate.Length(max=40))
     actor = fields.String(validate=validate.Length(max=80))
+    project_id = fields.Integer(validate=validate.Range(min=1, max=LARGEST_ID))
     before_seq = fields.Integer(validate=validate.Range(min=1, max=2 ** 62))
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
+    cursor = cursor_field()
 
 
 class EventSchema(Schema):
@@ -100,14 +105,10 @@ def verify_chain():
 @blp.arguments(EventQuerySchema(), location="query")
 @blp.response(200, EventSchema(many=True))
 def events(query):
-    """Audit rows, newest first, by action and official (audit administrator)."""
-    security_admin.require(g.user, AUDIT_ADMIN_ROLES, "read the audit trail")
-    statement = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(query["limit"])
-    if query.get("action"):
-        statement = statement.where(AuditEvent.action == query["action"])
-    if query.get("actor"):
-        statement = statement.join(User, User.id == AuditEvent.actor_id).where(
-            User.username == query["actor"])
-    if query.get("before_seq"):
-        statement = statement.where(AuditEvent.seq < query["before_seq"])
-    return db.session.scalars(statement).all()
+    """Audit rows, newest first, by action, official and project (audit administrator); the
+    X-Pagination header has the total (capped: total_capped) and next_cursor for the next
+    `limit` rows."""
+    found = list_events(g.user, per_page=query.pop("limit"), **query)
+    paging = {"total": found.total, **({"total_capped": True} if found.capped else {}),
+              **({"next_cursor": found.next_cursor} if found.next_cursor else {})}
+    return found.rows, 200, {"X-Pagination": json.dumps(paging)}

@@ -21,9 +21,10 @@ blp = Blueprint("api_tasks", __name__, url_prefix="/api/v1/tasks", description="
 @blp.paginate()
 def index(query, pagination_parameters):
     """Open tasks in the caller's role queue (`queue`), claimed by the caller (`mine`), or done."""
+    sort = query.pop("sort")
     found = tasks.list_tasks(g.user, page=pagination_parameters.page,
                              per_page=pagination_parameters.page_size,
-                             order="completed" if query["scope"] == "done" else "due", **query)
+                             order="completed" if query["scope"] == "done" else sort, **query)
     set_page(pagination_parameters, found)
     return found.rows
 

@@ -20,6 +20,8 @@ class Household(db.Model):
         Index("ix_households_project_building", "project_id", "building"),
         Index("ix_households_id_number", "id_number"),
         Index("ix_households_project_number", "project_id", "number", unique=True),
+        # The register across every project an office may see, in the list's order.
+        Index("ix_households_number", "number", "id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id"), index=True)

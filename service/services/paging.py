@@ -24,7 +24,7 @@ import base64
 import datetime as dt
 import json
 
-from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy import and_, func, literal, or_, select, tuple_
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -114,19 +114,22 @@ def _first_values(query, keys, values):
     seek on (equality filters, first key, other keys), and the next value is found by one
     more seek (a skip scan by hand; meant for a first key of few values, such as a level)."""
     first, rest = keys[0], keys[1:]
+
+    def value(v):  # a bound value: comparisons with True/False (a boolean key) too
+        return literal(v, first.column.type)
     current = None
     if values:
         current = values[0]
-        yield and_(first.column == current, _after(rest, values[1:]))
+        yield and_(first.column == value(current), _after(rest, values[1:]))
     while True:
         probe = query.with_only_columns(first.column).order_by(None)
         if current is not None:
-            probe = probe.where(first.column < current if first.descending
-                                else first.column > current)
+            probe = probe.where(first.column < value(current) if first.descending
+                                else first.column > value(current))
         current = db.session.scalar(probe.order_by(first.order()).limit(1))
         if current is None:
             return
-        yield first.column == current
+        yield first.column == value(current)
 
 
 def _encode(values):
@@ -165,7 +168,10 @@ def count_capped(query, cap=None, ordering=()):
     `ordering`, the rows are counted in that order: the planner then reads the list's index up
     to the cap (PostgreSQL would otherwise scan the table until it had found enough rows)."""
     cap = cap or TOTAL_CAP
-    keys = [_Key(expression).order() for expression in ordering]
+    keys = [_Key(expression) for expression in ordering]
+    if keys and _split_by_first(keys):
+        keys = keys[:1]  # the order of the index, read one way; counting needs no more
+    keys = [key.order() for key in keys]
     found = db.session.scalar(select(func.count()).select_from(
         query.order_by(*keys).limit(cap + 1).subquery()))
     return min(found, cap), found > cap

@@ -4,10 +4,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..services.approval import deskview, tasks
-from .pageforms import run, safe_next
+from .pageforms import keyset_args, pager_view, run, safe_next
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 TABS = ("queue", "mine", "done")
+SORTS = ("due", "created")
 
 
 @bp.route("/queue")
@@ -18,11 +19,14 @@ def queue():
     scope = tab if tab in TABS else "queue"
     project_id = request.args.get("project", type=int)
     step = request.args.get("step") or None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page, cursor = keyset_args()
+    sort = request.args.get("sort") if request.args.get("sort") in SORTS else "due"
     text = (request.args.get("q") or "").strip()[:100] or None
-    view = deskview.queue_page(current_user, scope, project_id, step, page, text)
+    view = deskview.queue_page(current_user, scope, project_id, step, page, text, cursor, sort)
+    found = view.pop("found")
     return render_template("desk/queue.html", tab=scope, page=page, project_id=project_id,
-                           step=step, q=text or "", **view)
+                           step=step, q=text or "", sort=sort, rows=found.rows,
+                           **pager_view(found, page, deskview.PER_PAGE), **view)
 
 
 def _back(task_id):

@@ -18,7 +18,7 @@ from ..services.households import views
 from ..services.policy.definitions import version_info
 from .helpers import NAV
 from .labels import FACT_LABELS, display_value, lang
-from .pageforms import page_count
+from .pageforms import keyset_args, pager_view
 
 bp = Blueprint("households_web", __name__, url_prefix="/desk")
 PER_PAGE = 100
@@ -44,8 +44,10 @@ def _filters():
 
 def _page(message=None, results=None, status=200):
     filters = _filters()
-    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10 ** 6)
-    rows, total = views.list_households(current_user, page=page, per_page=PER_PAGE, **filters)
+    page, cursor = keyset_args()
+    found = views.list_households(current_user, page=page, per_page=PER_PAGE, cursor=cursor,
+                                  **filters)
+    rows = found.rows
     projects = db.session.execute(visible_query(current_user).with_only_columns(
         Project.id, Project.name).order_by(Project.id.desc()).limit(500)).all()
     open_steps = {}
@@ -53,8 +55,8 @@ def _page(message=None, results=None, status=200):
         for household_id, step in db.session.execute(select(Task.household_id, Task.step).where(
                 Task.household_id.in_([r.id for r in rows]), Task.status == "open")):
             open_steps.setdefault(household_id, []).append(step)
-    return render_template("desk/households.html", rows=rows, total=total, page=page,
-                           pages=page_count(total, PER_PAGE), filters=filters,
+    return render_template("desk/households.html", rows=rows, page=page,
+                           **pager_view(found, page, PER_PAGE), filters=filters,
                            statuses=STATUSES, projects=projects, open_steps=open_steps,
                            message=message, results=results,
                            may_act=current_user.role == "district_office"), status

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from ..api.deadline_schemas import InboxQuerySchema
 from ..services.notices import inbox as notices
 from .desk import bp
-from .pageforms import page_count, parse, run
+from .pageforms import keyset_args, pager_view, parse, run
 
 PER_PAGE = 50
 
@@ -16,11 +16,11 @@ PER_PAGE = 50
 def inbox():
     """The official's notices, newest first."""
     query, _errors = parse(InboxQuerySchema(), request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = notices.list_inbox(current_user, (query or {}).get("unread", False), page,
-                                   PER_PAGE)
-    return render_template("desk/inbox.html", rows=rows, total=total, page=page,
-                           pages=page_count(total, PER_PAGE),
+    page, cursor = keyset_args()
+    found = notices.list_inbox(current_user, (query or {}).get("unread", False), page,
+                               PER_PAGE, cursor)
+    return render_template("desk/inbox.html", rows=found.rows, page=page,
+                           **pager_view(found, page, PER_PAGE),
                            unread=(query or {}).get("unread", False))
 
 

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from ..services.notices import outbox
 from ..roles import SYSTEM_ADMIN_ROLES
-from .pageforms import only_for, page_count, run, submit
+from .pageforms import keyset_args, only_for, pager_view, run, submit
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin/outbox")
 only_for(bp, *SYSTEM_ADMIN_ROLES)
@@ -23,10 +23,10 @@ def mails():
     scope = request.args.get("scope", "failing")
     if scope not in outbox.SCOPES:
         scope = "failing"
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = outbox.list_mails(current_user, scope, page, PER_PAGE)
-    return render_template("admin/outbox.html", rows=rows, scope=scope, page=page,
-                           pages=page_count(total, PER_PAGE), total=total,
+    page, cursor = keyset_args()
+    found = outbox.list_mails(current_user, scope, page, PER_PAGE, cursor)
+    return render_template("admin/outbox.html", rows=found.rows, scope=scope, page=page,
+                           **pager_view(found, page, PER_PAGE),
                            counts=outbox.counts(current_user))
 
 

@@ -49,6 +49,22 @@ def page_count(total, per_page):
     return max((total + per_page - 1) // per_page, 1)
 
 
+def keyset_args():
+    """(page, cursor) from the query string: the page number is the pager's label (and the
+    page read by number when no cursor came with it, for old links)."""
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), 10 ** 6)
+    cursor = (request.args.get("cursor") or "")[:2000] or None
+    return page, cursor
+
+
+def pager_view(found, page, per_page):
+    """What the pager macro shows of a `paging.Page`: the total as counted ("1,000+" beyond
+    the cap), the page count (open-ended when capped) and the next page's cursor."""
+    pages = page_count(found.total, per_page)
+    return {"total": found.total_text, "next_cursor": found.next_cursor,
+            "pages": f"{max(pages, page):,}+" if found.capped else max(pages, page)}
+
+
 def run(action, success):
     """Call a service function; flash `success` or the error. 403/404 become error pages."""
     try:

@@ -10,7 +10,7 @@ from ..services.approval import projects, projectview
 from ..services.approval.search import DUE_FILTERS
 from ..services.errors import Forbidden
 from .helpers import NAV
-from .pageforms import page_count
+from .pageforms import keyset_args, pager_view
 
 bp = Blueprint("projects_web", __name__, url_prefix="/desk")
 NAV.append(("projects_web.index", "Projects", None))
@@ -26,14 +26,14 @@ def index():
     district = request.args.get("district") or None
     status = request.args.get("status") if request.args.get("status") in STATUSES else None
     year = request.args.get("year", type=int)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page, cursor = keyset_args()
     text = (request.args.get("q") or "").strip()[:100] or None
     step = (request.args.get("step") or "").strip()[:100] or None
     due = request.args.get("due") if request.args.get("due") in DUE_FILTERS else None
-    rows, total, current = projectview.project_list(current_user, district, status, year,
-                                                    page, PER_PAGE, text, step, due)
-    return render_template("desk/projects.html", rows=rows, total=total, current=current,
-                           page=page, pages=page_count(total, PER_PAGE),
+    found, current = projectview.project_list(current_user, district, status, year,
+                                              page, PER_PAGE, text, step, due, cursor)
+    return render_template("desk/projects.html", rows=found.rows, current=current,
+                           page=page, **pager_view(found, page, PER_PAGE),
                            district=district, status=status, year=year, statuses=STATUSES,
                            districts=projectview.district_codes(), q=text or "", step=step,
                            steps=projectview.step_choices(), due=due)

@@ -5,21 +5,22 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 from marshmallow import Schema, fields, validate
-from sqlalchemy import select
 
+from ..converters import LARGEST_ID
 from ..extensions import db
-from ..models import AuditEvent, User
 from ..roles import AUDIT_ADMIN_ROLES, SECURITY_ADMIN_ROLES
 from ..services.errors import Invalid
 from ..services.people import accounts, security_admin
 from ..services.people.totp import new_secret, provisioning_uri
+from ..services.records.audit_list import list_events
 from ..services.records.chain_check import read_heads, heads_file, verify
 from .account import OwnPasswordSchema
-from .pageforms import run, submit
+from .pageforms import flash_errors, keyset_args, pager_view, run, submit
 from .session_policy import MUST_CHANGE, MUST_ENROL
 
 bp = Blueprint("security", __name__)
 PENDING_SECRET = "totp_pending_secret"
+AUDIT_PER_PAGE = 200
 
 
 class CodeSchema(Schema):
@@ -122,15 +123,21 @@ def audit_page():
     """The audit trail's verification and its latest rows, filterable (audit admin; read only)."""
     _only(AUDIT_ADMIN_ROLES)
     result = verify(heads=read_heads(heads_file()))
-    query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(200)
     action = (request.args.get("action") or "").strip()[:40]
     actor = (request.args.get("actor") or "").strip()[:80]
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if actor:
-        query = query.join(User, User.id == AuditEvent.actor_id).where(User.username == actor)
-    return render_template("security/audit.html", result=result,
-                           rows=db.session.scalars(query).all(), action=action, actor=actor)
+    project_id = request.args.get("project", type=int)
+    project_id = project_id if project_id and 0 < project_id <= LARGEST_ID else None
+    page, cursor = keyset_args()
+    try:
+        found = list_events(current_user, action or None, actor or None, project_id,
+                            page=page, per_page=AUDIT_PER_PAGE, cursor=cursor)
+    except Invalid as exc:  # a cursor from elsewhere: say so, show the first page
+        flash_errors(exc.errors)
+        page, found = 1, list_events(current_user, action or None, actor or None, project_id,
+                                     per_page=AUDIT_PER_PAGE)
+    return render_template("security/audit.html", result=result, rows=found.rows,
+                           action=action, actor=actor, project_id=project_id, page=page,
+                           **pager_view(found, page, AUDIT_PER_PAGE))
 
 
 def register(app):

@@ -11,7 +11,8 @@ from ..extensions import db
 from ..services.deadlines import escalations
 from ..services.records import exports
 from ..services.errors import Forbidden
-from .pageforms import flash_errors, page_count, parse, parse_or, safe_next, submit
+from .pageforms import flash_errors, keyset_args, pager_view, parse, parse_or, safe_next, \
+    submit
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 PER_PAGE = 50
@@ -27,10 +28,11 @@ def _supervisors_only():
 
 
 def filter_choices():
-    """Districts and offices for the filter form."""
+    """Districts, offices and steps for the filter form (the steps from the deployed
+    definitions: DISTINCT over the task rows would read them all)."""
     from sqlalchemy import select
-    from ..models import Task
-    steps = sorted(set(db.session.execute(select(Task.step, Task.name).distinct()).all()))
+    from ..services.approval.steps import deployed_steps
+    steps = deployed_steps()
     return {"districts": db.session.scalars(select(District).order_by(District.code)).all(),
             "departments": db.session.scalars(select(Department).order_by(Department.code)).all(),
             "steps": steps}
@@ -40,13 +42,14 @@ def filter_choices():
 def escalation_list():
     """Escalation cards with filters: district, office, step, level, age, status."""
     filters = parse_or(EscalationQuerySchema(), request.args, {"status": "open"})
-    page = max(request.args.get("page", 1, type=int), 1)
-    rows, total = escalations.list_escalations(current_user, page=page, per_page=PER_PAGE,
-                                               **filters)
+    page, cursor = keyset_args()
+    found = escalations.list_escalations(current_user, page=page, per_page=PER_PAGE,
+                                         cursor=cursor, **filters)
     # The export links name the table and format themselves; the rest are the filters.
-    query = {k: v for k, v in request.args.items() if k not in ("page", "format", "table")}
-    return render_template("supervision/escalations.html", rows=rows, total=total, page=page,
-                           pages=page_count(total, PER_PAGE), filters=filters,
+    query = {k: v for k, v in request.args.items()
+             if k not in ("page", "cursor", "format", "table")}
+    return render_template("supervision/escalations.html", rows=found.rows, page=page,
+                           **pager_view(found, page, PER_PAGE), filters=filters,
                            query=query, **filter_choices())
 
 

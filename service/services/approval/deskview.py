@@ -6,28 +6,25 @@ from ...models import Project, Task
 from . import tasks
 from ..records.attachments import project_attachments
 from .record import objections_answered
+from .steps import deployed_steps
 from .taskview import task_detail
 from .taskwork import colleagues, return_option
 
 PER_PAGE = 50
 
 
-def queue_page(user, scope="queue", project_id=None, step=None, page=1, text=None):
-    """A page of a queue tab, its total, the steps it can be filtered by and the project a
+def queue_page(user, scope="queue", project_id=None, step=None, page=1, text=None, cursor=None,
+               sort="due"):
+    """A page of a queue tab (`paging.Page`), the steps it can be filtered by and the project a
     link chose (the search box finds projects by name or document number)."""
-    order = "completed" if scope == "done" else "due"
-    found = tasks.list_tasks(user, scope, project_id, step, page, PER_PAGE, order, text=text)
-    rows, total = found
-    condition = tasks.scope_condition(user, scope)
-    steps = db.session.execute(select(Task.step, Task.name).where(condition).distinct()
-                               .order_by(Task.step)).all()
+    order = "completed" if scope == "done" else sort
+    found = tasks.list_tasks(user, scope, project_id, step, page, PER_PAGE, order, text=text,
+                             cursor=cursor)
     chosen = db.session.scalar(select(Project.name).where(Project.id == project_id)) \
         if project_id else None
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    if found.capped:  # more rows than counted: "1,000+", and a next page while rows remain
-        total, pages = found.total_text, max(pages, page + (1 if found.next_cursor else 0))
-    return {"rows": rows, "total": total, "pages": pages,
-            "project_name": chosen, "steps": sorted(set(steps))}
+    # The steps of the role's user tasks in the deployed versions: a queue's rows are of its
+    # role, and reading their distinct steps would read the whole queue.
+    return {"found": found, "project_name": chosen, "steps": deployed_steps(user.role)}
 
 
 def task_page(user, task_id):

@@ -9,29 +9,32 @@ from ...extensions import db
 from ...models import District, Task
 from . import projects
 from .record import project_record, sent_back
+from .steps import deployed_steps
 from ..records.attachments import project_attachments
 
 BPMN = "{http://www.omg.org/spec/BPMN/20100524/MODEL}"
 
 
 def project_list(user, district=None, status=None, year=None, page=1, per_page=50, text=None,
-                 step=None, due=None):
-    """A page of visible projects with their open steps: (rows, total, {project id: [tasks]})."""
-    rows, total = projects.list_projects(user, district, status, year, page, per_page, text,
-                                         step, due)
+                 step=None, due=None, cursor=None):
+    """A page of visible projects with their open steps: (`paging.Page`, {project id: [tasks]})."""
+    found = projects.list_projects(user, district, status, year, page, per_page, text,
+                                   step, due, cursor)
+    rows = found.rows
     current = {p.id: [] for p in rows}
     if rows:
         for task in db.session.scalars(select(Task).where(
                 Task.project_id.in_(list(current)), Task.status == "open",
                 Task.household_id.is_(None)).order_by(Task.id)):  # households' on their list
             current[task.project_id].append(task)
-    return rows, total, current
+    return found, current
 
 
 def step_choices():
-    """(step, name) of every step a project can be at, for the list's step filter."""
-    return sorted(set(db.session.execute(select(Task.step, Task.name).where(
-        Task.status == "open", Task.household_id.is_(None)).distinct()).all()))
+    """(step, name) of every step a project can be at, for the list's step filter: the
+    deployed processes' user tasks but the households' (not a scan of the open tasks)."""
+    from ..households.process import PROCESS_KEY
+    return deployed_steps(exclude=(PROCESS_KEY,))
 
 
 def district_codes():

@@ -24,8 +24,9 @@ def overdue_condition(today):
 
 
 def list_households(user, project_id, status=None, overdue=None, q=None, building=None,
-                    settled=None, page=1, per_page=50):
-    """A page of a project's households, personal data masked (lists never show it in full)."""
+                    settled=None, page=1, per_page=50, cursor=None):
+    """A page (`paging.Page`) of a project's households, personal data masked (lists never
+    show it in full)."""
     if project_id is not None:
         query = select(Household).where(Household.project_id == get_project(user,
                                                                             project_id).id)
@@ -45,12 +46,12 @@ def list_households(user, project_id, status=None, overdue=None, q=None, buildin
         like = f"%{q}%"
         query = query.where(or_(Household.number.like(like), Household.head_name.like(like),
                                 Household.address.like(like)))
-    rows, total = page_of(query, (Household.number, Household.id), page, per_page)
+    found = page_of(query, (Household.number, Household.id), page, per_page, cursor)
     today = runtime().clock.today()
-    for row in rows:
+    for row in found.rows:
         row.personal = personal(row, full=False)
         row.overdue = is_overdue(row, today)
-    return rows, total
+    return found
 
 
 def is_overdue(household, today):
