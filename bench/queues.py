@@ -276,7 +276,7 @@ def main():
         print(f"{'PostgreSQL' if url.startswith('postgres') else 'SQLite'}: building the city")
         templates = build_city(app)
         with app.app_context():
-            tokens = {name: issue_token(name, "demo-pass-2026") for name in WATCHED}
+            tokens = {name: issue_token(name, "demo-pass-2026")["token"] for name in WATCHED}
         have, results = 0, {}
         start_at = dt.datetime(2026, 11, 1)
         for level in levels:
