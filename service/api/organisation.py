@@ -219,7 +219,8 @@ def change_official(query, body, username):
 @blp.arguments(ReasonSchema())
 @blp.response(200, ChangeResultSchema)
 def disable(body, username):
-    """Disable an official who has left; their claimed tasks go back to the queue."""
+    """Disable an official who has left; their claimed tasks go back to the queue (an
+    administrator's account: 403, the security administrator's)."""
     _administrator()
     released = accounts.disable_user(username, body["reason"], actor=g.user)
     return _commit({"official": officials.get_official(username), "dry_run": False,
@@ -231,7 +232,7 @@ def disable(body, username):
 @blp.doc(security=BEARER)
 @blp.response(200, OfficialSchema)
 def enable(username):
-    """Let a disabled official sign in again."""
+    """Let a disabled official sign in again (an administrator's account: 403)."""
     _administrator()
     return _commit(accounts.enable_user(username, actor=g.user))
 
@@ -242,6 +243,7 @@ def enable(username):
 @blp.arguments(PasswordSchema())
 @blp.response(200, OfficialSchema)
 def reset_password(body, username):
-    """Give an official a new password; their tokens issued before stop working."""
+    """Give an official a new password; their tokens issued before stop working. An
+    administrator's account: 403, the security administrator's (/security/accounts/...)."""
     _administrator()
-    return _commit(accounts.set_password(username, body["password"], actor=g.user))
+    return _commit(accounts.reset_password(username, body["password"], actor=g.user))

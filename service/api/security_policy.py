@@ -1,11 +1,15 @@
-"""The security administrator's roles and password and session policies (issue 18), beside
-the account unlocks of security_audit.py."""
+"""The security administrator's roles, administrators' accounts (password reset, disable,
+enable) and password and session policies (issue 18), beside the account unlocks of
+security_audit.py."""
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from ..extensions import db
 from ..roles import ROLES, SECURITY_ADMIN_ROLES
-from ..services.people import policy, roles_admin, security_admin
+from ..services.organisation.officials import get_official
+from ..services.people import accounts, policy, roles_admin, security_admin
+from .organisation import ChangeResultSchema, OfficialSchema, PasswordSchema, ReasonSchema
 from .security import BEARER, auth_required
 
 blp = Blueprint("security_policy", __name__, url_prefix="/api/v1",
@@ -66,6 +70,51 @@ def assign_role(body, username):
     return {"username": user.username, "role": user.role, "district": user.district,
             "department": user.department, "street": user.street,
             "released": [t.id for t in result["released"]]}
+
+
+def _security_admin(what):
+    security_admin.require(g.user, SECURITY_ADMIN_ROLES, what)
+
+
+def _commit(value):
+    db.session.commit()
+    return value
+
+
+@blp.route("/security/accounts/<username>/password-reset", methods=["POST"])
+@auth_required
+@blp.doc(security=BEARER)
+@blp.arguments(PasswordSchema())
+@blp.response(200, OfficialSchema)
+def reset_password(body, username):
+    """Give an administrator's account a new password, to be changed at its next sign-in
+    (security administrator; not their own: 403); their tokens stop working; audited."""
+    _security_admin("reset administrators' passwords")
+    return _commit(accounts.reset_password(username[:80], body["password"], actor=g.user))
+
+
+@blp.route("/security/accounts/<username>/disable", methods=["POST"])
+@auth_required
+@blp.doc(security=BEARER)
+@blp.arguments(ReasonSchema())
+@blp.response(200, ChangeResultSchema)
+def disable(body, username):
+    """Disable an administrator's account (security administrator; not their own); its
+    tokens stop at once; audited."""
+    _security_admin("disable administrators' accounts")
+    released = accounts.disable_user(username[:80], body["reason"], actor=g.user)
+    return _commit({"official": get_official(username[:80]), "dry_run": False,
+                    "released": [t.id for t in released]})
+
+
+@blp.route("/security/accounts/<username>/enable", methods=["POST"])
+@auth_required
+@blp.doc(security=BEARER)
+@blp.response(200, OfficialSchema)
+def enable(username):
+    """Let a disabled administrator's account sign in again (security administrator); audited."""
+    _security_admin("enable administrators' accounts")
+    return _commit(accounts.enable_user(username[:80], actor=g.user))
 
 
 @blp.route("/security/policy", methods=["GET"])

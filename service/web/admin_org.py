@@ -149,7 +149,10 @@ def user(username):
     except NotFound:
         abort(404)
     held = officials.claimed_tasks(found)
-    return render_template("admin/user.html", official=found, held=held, **_choices())
+    # 三员分立: another administrator's account is shown, not managed, here.
+    managed = found.role not in ADMINISTRATOR_ROLES
+    return render_template("admin/user.html", official=found, held=held, managed=managed,
+                           own=found.id == current_user.id, **_choices())
 
 
 @bp.route("/users/<username>", methods=["POST"])
@@ -183,8 +186,9 @@ def change_user(username):
 @bp.route("/users/<username>/password", methods=["POST"])
 def reset_password(username):
     """Give an official a new password (they are told it in person)."""
+    _check_manager(username, password=True)
     submit(PasswordFormSchema(), lambda v: _committed(
-        lambda: accounts.set_password(username, v["password"], actor=current_user)),
+        lambda: accounts.reset_password(username, v["password"], actor=current_user)),
         _("The password is set."))
     return redirect(url_for(".user", username=username))
 
@@ -192,6 +196,7 @@ def reset_password(username):
 @bp.route("/users/<username>/disable", methods=["POST"])
 def disable(username):
     """Disable an official who has left; their claimed tasks go back to the queue."""
+    _check_manager(username)
     submit(ReasonFormSchema(), lambda v: _committed(
         lambda: accounts.disable_user(username, v["reason"], actor=current_user)),
         _("The official is disabled."))
@@ -201,9 +206,20 @@ def disable(username):
 @bp.route("/users/<username>/enable", methods=["POST"])
 def enable(username):
     """Let a disabled official sign in again."""
+    _check_manager(username)
     run(lambda: _committed(lambda: accounts.enable_user(username, actor=current_user)),
         _("The official can sign in again."))
     return redirect(url_for(".user", username=username))
+
+
+def _check_manager(username, password=False):
+    """The 403 page with its reason (an administrator's account is the security
+    administrator's), before the form is read; the service checks again."""
+    try:
+        found = officials.get_official(username)
+    except NotFound:
+        abort(404)
+    accounts.check_manager(current_user, found, password)
 
 
 def _committed(action):

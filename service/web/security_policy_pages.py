@@ -1,13 +1,16 @@
 """The security administrator's forms on /admin/security: the password and session policies,
-and each official's role (三员分立: roles are not the system administrator's)."""
+each official's role, and administrators' accounts (password reset, disable, enable)
+(三员分立: none of these is the system administrator's)."""
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from ..roles import ROLES, SECURITY_ADMIN_ROLES
+from ..extensions import db
+from ..roles import ADMINISTRATOR_ROLES, ROLES, SECURITY_ADMIN_ROLES
 from ..services.organisation import places
-from ..services.people import policy, roles_admin
+from ..services.organisation.officials import get_official
+from ..services.people import accounts, policy, roles_admin
 from .helpers import role_label
 from .pageforms import flash_errors, only_for, parse, run
 
@@ -22,7 +25,7 @@ def page_context():
     """What the accounts page shows of the policies and the role forms."""
     return {"policies": policy.policy(), "roles": ROLES,
             "districts": places.list_districts(), "departments": places.list_departments(),
-            "keep": KEEP, "none": NONE}
+            "keep": KEEP, "none": NONE, "administrator_roles": ADMINISTRATOR_ROLES}
 
 
 class RoleFormSchema(Schema):
@@ -47,6 +50,72 @@ def assign_role(username):
         flash(_("%(count)s tasks went back to their office's queue.",
                 count=len(result["released"])))
     return redirect(url_for("security.accounts_page") + f"#account-{username}")
+
+
+class PasswordFormSchema(Schema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
+
+
+class ReasonFormSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+def _committed(action):
+    """people.accounts leaves the commit to its caller (the CLI commits the same way)."""
+    try:
+        result = action()
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
+def _back(username):
+    return redirect(url_for("security.accounts_page") + f"#account-{username}")
+
+
+@bp.route("/<username>/password-reset", methods=["POST"])
+def reset_password(username):
+    """Give an administrator's account a new password, changed at its next sign-in."""
+    _check(username, password=True)
+    values, errors = parse(PasswordFormSchema(), request.form)
+    if errors:
+        flash_errors(errors)
+        return _back(username)
+    run(lambda: _committed(lambda: accounts.reset_password(username, values["password"],
+                                                            current_user)),
+        _("%(name)s has a new password, to be changed at the next sign-in.", name=username))
+    return _back(username)
+
+
+@bp.route("/<username>/disable", methods=["POST"])
+def disable(username):
+    """Disable an administrator's account (with a reason)."""
+    _check(username)
+    values, errors = parse(ReasonFormSchema(), request.form)
+    if errors:
+        flash_errors(errors)
+        return _back(username)
+    run(lambda: _committed(lambda: accounts.disable_user(username, values["reason"],
+                                                          current_user)),
+        _("%(name)s is disabled.", name=username))
+    return _back(username)
+
+
+@bp.route("/<username>/enable", methods=["POST"])
+def enable(username):
+    """Let a disabled administrator's account sign in again."""
+    _check(username)
+    run(lambda: _committed(lambda: accounts.enable_user(username, current_user)),
+        _("%(name)s can sign in again.", name=username))
+    return _back(username)
+
+
+def _check(username, password=False):
+    """The 403 page with its reason (not an administrator's account, or one's own) before the
+    form is read; the service checks again."""
+    accounts.check_manager(current_user, get_official(username), password)
 
 
 def _policy_form():

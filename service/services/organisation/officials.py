@@ -15,6 +15,7 @@ from ...roles import ADMINISTRATOR_ROLES, ROLES, SECURITY_ADMIN_ROLES, may_act_o
 from ...textcheck import bad_text
 from ..errors import Forbidden, Invalid, NotFound
 from ..approval.tasks import lock_claimed_rows
+from ..people.accounts import check_manager
 from ..people.passwords import tr
 from ..people.users import EMAIL, check_user_fields, create_user
 from ..records.audit import record
@@ -90,10 +91,17 @@ def held_tasks(user, office):
     return [t for t in claimed_tasks(user) if not may_act_on(future, t)]
 
 
+def _check_change(actor, user):
+    # 三员分立: no one else's administrator account; one's own name and e-mail are fine.
+    if actor is None or actor.id != user.id:
+        check_manager(actor, user)
+
+
 def preview_change(username, values, actor=None):
     """What a change of office would do, before it is made: the new office (codes) and the
     claimed tasks that would go back to their office's queue."""
     user = get_official(username)
+    _check_change(actor, user)
     _refuse_role(actor, values.get("role"), user.role)
     office, errors = resolve_office(
         {k: values.get(k, getattr(user, k)) for k in OFFICE_FIELDS})
@@ -105,8 +113,10 @@ def preview_change(username, values, actor=None):
 def change_official(username, values, actor=None):
     """Change an official's name, e-mail or office (role: command line only) in one
     transaction. Claimed tasks they may no longer act on go back to their office's queue
-    (each release audited). Returns {"official", "released"}."""
+    (each release audited); not another administrator's account (security administrator's).
+    Returns {"official", "released"}."""
     user = get_official(username)
+    _check_change(actor, user)
     _refuse_role(actor, values.get("role"), user.role)
     errors = {}
     for name in ("display_name", "email"):
