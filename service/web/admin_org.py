@@ -9,7 +9,7 @@ from ..services.errors import Invalid, NotFound
 from ..services.organisation import officials, places
 from ..services.organisation.access import ORGANISATION_ROLES, may_manage_organisation
 from ..services.people import accounts
-from .pageforms import flash_errors, parse, run, submit
+from .pageforms import committed, flash_errors, parse, run, submit
 
 bp = Blueprint("org_admin", __name__, url_prefix="/admin")
 
@@ -187,7 +187,7 @@ def change_user(username):
 def reset_password(username):
     """Give an official a new password (they are told it in person)."""
     _check_manager(username, password=True)
-    submit(PasswordFormSchema(), lambda v: _committed(
+    submit(PasswordFormSchema(), lambda v: committed(
         lambda: accounts.reset_password(username, v["password"], actor=current_user)),
         _("The password is set."))
     return redirect(url_for(".user", username=username))
@@ -197,7 +197,7 @@ def reset_password(username):
 def disable(username):
     """Disable an official who has left; their claimed tasks go back to the queue."""
     _check_manager(username)
-    submit(ReasonFormSchema(), lambda v: _committed(
+    submit(ReasonFormSchema(), lambda v: committed(
         lambda: accounts.disable_user(username, v["reason"], actor=current_user)),
         _("The official is disabled."))
     return redirect(url_for(".user", username=username))
@@ -207,7 +207,7 @@ def disable(username):
 def enable(username):
     """Let a disabled official sign in again."""
     _check_manager(username)
-    run(lambda: _committed(lambda: accounts.enable_user(username, actor=current_user)),
+    run(lambda: committed(lambda: accounts.enable_user(username, actor=current_user)),
         _("The official can sign in again."))
     return redirect(url_for(".user", username=username))
 
@@ -220,18 +220,6 @@ def _check_manager(username, password=False):
     except NotFound:
         abort(404)
     accounts.check_manager(current_user, found, password)
-
-
-def _committed(action):
-    """people.accounts leaves the commit to its caller (the CLI commits the same way)."""
-    from ..extensions import db
-    try:
-        result = action()
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
 
 
 def register(app):

@@ -79,6 +79,19 @@ def run(action, success):
     return result
 
 
+def committed(action):
+    """Run a service function that leaves the commit to its caller (people.accounts, as the
+    CLI commits the same way): commit after it, roll back if it fails."""
+    from ..extensions import db
+    try:
+        result = action()
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return result
+
+
 def safe_next(target):
     """Only same-site paths, so a crafted link or form cannot send officials elsewhere."""
     parts = urlsplit(target or "")

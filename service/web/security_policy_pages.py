@@ -6,13 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
-from ..extensions import db
 from ..roles import ADMINISTRATOR_ROLES, ROLES, SECURITY_ADMIN_ROLES
 from ..services.organisation import places
 from ..services.organisation.officials import get_official
 from ..services.people import accounts, policy, roles_admin
 from .helpers import role_label
-from .pageforms import flash_errors, only_for, parse, run
+from .admin_org import PasswordFormSchema, ReasonFormSchema
+from .pageforms import committed, flash_errors, only_for, parse, run, submit
 
 bp = Blueprint("security_settings", __name__, url_prefix="/admin/security")
 only_for(bp, *SECURITY_ADMIN_ROLES)
@@ -52,25 +52,6 @@ def assign_role(username):
     return redirect(url_for("security.accounts_page") + f"#account-{username}")
 
 
-class PasswordFormSchema(Schema):
-    password = fields.String(required=True, validate=validate.Length(min=1, max=200))
-
-
-class ReasonFormSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
-
-
-def _committed(action):
-    """people.accounts leaves the commit to its caller (the CLI commits the same way)."""
-    try:
-        result = action()
-    except Exception:
-        db.session.rollback()
-        raise
-    db.session.commit()
-    return result
-
-
 def _back(username):
     return redirect(url_for("security.accounts_page") + f"#account-{username}")
 
@@ -79,12 +60,8 @@ def _back(username):
 def reset_password(username):
     """Give an administrator's account a new password, changed at its next sign-in."""
     _check(username, password=True)
-    values, errors = parse(PasswordFormSchema(), request.form)
-    if errors:
-        flash_errors(errors)
-        return _back(username)
-    run(lambda: _committed(lambda: accounts.reset_password(username, values["password"],
-                                                            current_user)),
+    submit(PasswordFormSchema(), lambda v: committed(
+        lambda: accounts.reset_password(username, v["password"], current_user)),
         _("%(name)s has a new password, to be changed at the next sign-in.", name=username))
     return _back(username)
 
@@ -93,12 +70,8 @@ def reset_password(username):
 def disable(username):
     """Disable an administrator's account (with a reason)."""
     _check(username)
-    values, errors = parse(ReasonFormSchema(), request.form)
-    if errors:
-        flash_errors(errors)
-        return _back(username)
-    run(lambda: _committed(lambda: accounts.disable_user(username, values["reason"],
-                                                          current_user)),
+    submit(ReasonFormSchema(), lambda v: committed(
+        lambda: accounts.disable_user(username, v["reason"], current_user)),
         _("%(name)s is disabled.", name=username))
     return _back(username)
 
@@ -107,7 +80,7 @@ def disable(username):
 def enable(username):
     """Let a disabled administrator's account sign in again."""
     _check(username)
-    run(lambda: _committed(lambda: accounts.enable_user(username, current_user)),
+    run(lambda: committed(lambda: accounts.enable_user(username, current_user)),
         _("%(name)s can sign in again.", name=username))
     return _back(username)
 
