@@ -6,11 +6,8 @@ from flask_login import current_user, logout_user
 
 from ..models.timestamps import as_aware
 from ..services.people import browser_sessions
-from ..services.people.policy import policy_value
-from ..services.runtime import runtime
 from ..sessions import SESSION_ID
 
-SEEN = "seen_at"
 MUST_CHANGE = "must_change_password"
 MUST_ENROL = "must_enrol_totp"
 # Pages a session that must first change its password or enrol may still open.
@@ -18,14 +15,9 @@ OPEN_ENDPOINTS = {"auth.login", "auth.logout", "auth.set_language", "static",
                   "security.new_password", "security.totp"}
 
 
-def _now():
-    return runtime().clock.now().timestamp()
-
-
 def start_session(result):
-    """After a successful sign-in: start the idle clock, note what must happen first, and
-    tell the official when they last signed in and how many tries failed since."""
-    session[SEEN] = _now()
+    """After a successful sign-in: note what must happen first, and tell the official when
+    they last signed in and how many tries failed since."""
     session[MUST_CHANGE] = bool(result.must_change_password)
     session[MUST_ENROL] = bool(result.must_enrol_totp)
     if result.previous_at is not None:
@@ -40,23 +32,17 @@ def start_session(result):
 def _check_page():
     if request.path.startswith("/api/"):
         return None
-    # The idle rule is the server's (browser_sessions.session_user): a session unused too long
-    # loads no official, whatever time its cookie carries. Here the page says why.
-    if not current_user.is_authenticated and \
-            not browser_sessions.ended_idle(session.get(SESSION_ID)):
-        return None
-    now = _now()
-    minutes = policy_value("SESSION_IDLE_MINUTES")  # the security administrator's, or config
-    idle = minutes * 60
-    # The cookie's own time as well: never older than the server's record, so not what decides.
-    if not current_user.is_authenticated or now - session.get(SEEN, 0) > idle:
+    if not current_user.is_authenticated:
+        # The idle rule is the server's (browser_sessions.session_user): a session unused too
+        # long loads no official. Here the page says why.
+        if not browser_sessions.ended_idle(session.get(SESSION_ID)):
+            return None
         logout_user()
         session.clear()
         flash(_("You were signed out after %(n)d minutes without activity.",
-                n=minutes))
+                n=browser_sessions.idle_minutes()))
         return redirect(url_for("auth.login", next=request.full_path
                                 if request.method == "GET" else None))
-    session[SEEN] = now
     if request.endpoint in OPEN_ENDPOINTS:
         return None
     if session.get(MUST_CHANGE):
